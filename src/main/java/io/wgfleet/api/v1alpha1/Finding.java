@@ -1,0 +1,39 @@
+package io.wgfleet.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** A problem found beside the root cause. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class Finding {
+
+    @JsonPropertyDescription("Catalogue reason of the finding.")
+    private String reason;
+
+    @JsonPropertyDescription("What was found and its evidence.")
+    private String message;
+
+    public Finding() {
+    }
+
+    public Finding(String reason, String message) {
+        this.reason = reason;
+        this.message = message;
+    }
+
+    public String getReason() {
+        return reason;
+    }
+
+    public void setReason(String reason) {
+        this.reason = reason;
+    }
+
+    public String getMessage() {
+        return message;
+    }
+
+    public void setMessage(String message) {
+        this.message = message;
+    }
+}

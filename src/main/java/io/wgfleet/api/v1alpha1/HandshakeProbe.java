@@ -1,0 +1,119 @@
+package io.wgfleet.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** A handshake the agent provoked by sending one packet into the tunnel, and what followed. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class HandshakeProbe {
+
+    @JsonPropertyDescription("Interface of the peer.")
+    private String interfaceName;
+
+    @JsonPropertyDescription("Public key of the peer.")
+    private String peerPublicKey;
+
+    @JsonPropertyDescription("Address inside the tunnel the packet was sent to.")
+    private String target;
+
+    @JsonPropertyDescription("When the packet was sent (RFC 3339).")
+    private String provokedAt;
+
+    @JsonPropertyDescription("How long the agent watched afterwards, in milliseconds.")
+    private Long waitedMillis;
+
+    @JsonPropertyDescription("Bytes sent to the peer during the window.")
+    private Long txDelta;
+
+    @JsonPropertyDescription("Bytes received from the peer during the window.")
+    private Long rxDelta;
+
+    @JsonPropertyDescription("Whether a new handshake completed during the window.")
+    private Boolean handshakeCompleted;
+
+    @JsonPropertyDescription("Whether the provoking packet got an answer (ping reply).")
+    private Boolean replied;
+
+    @JsonPropertyDescription("Why the probe could not run, when it could not.")
+    private String error;
+
+    public String getInterfaceName() {
+        return interfaceName;
+    }
+
+    public void setInterfaceName(String interfaceName) {
+        this.interfaceName = interfaceName;
+    }
+
+    public String getPeerPublicKey() {
+        return peerPublicKey;
+    }
+
+    public void setPeerPublicKey(String peerPublicKey) {
+        this.peerPublicKey = peerPublicKey;
+    }
+
+    public String getTarget() {
+        return target;
+    }
+
+    public void setTarget(String target) {
+        this.target = target;
+    }
+
+    public String getProvokedAt() {
+        return provokedAt;
+    }
+
+    public void setProvokedAt(String provokedAt) {
+        this.provokedAt = provokedAt;
+    }
+
+    public Long getWaitedMillis() {
+        return waitedMillis;
+    }
+
+    public void setWaitedMillis(Long waitedMillis) {
+        this.waitedMillis = waitedMillis;
+    }
+
+    public Long getTxDelta() {
+        return txDelta;
+    }
+
+    public void setTxDelta(Long txDelta) {
+        this.txDelta = txDelta;
+    }
+
+    public Long getRxDelta() {
+        return rxDelta;
+    }
+
+    public void setRxDelta(Long rxDelta) {
+        this.rxDelta = rxDelta;
+    }
+
+    public Boolean getHandshakeCompleted() {
+        return handshakeCompleted;
+    }
+
+    public void setHandshakeCompleted(Boolean handshakeCompleted) {
+        this.handshakeCompleted = handshakeCompleted;
+    }
+
+    public Boolean getReplied() {
+        return replied;
+    }
+
+    public void setReplied(Boolean replied) {
+        this.replied = replied;
+    }
+
+    public String getError() {
+        return error;
+    }
+
+    public void setError(String error) {
+        this.error = error;
+    }
+}
