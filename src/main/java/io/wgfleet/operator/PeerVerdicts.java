@@ -1,0 +1,61 @@
+package io.wgfleet.operator;
+
+import io.wgfleet.api.v1alpha1.WireGuardPeerSpec;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/** The verdicts the reconciler reaches before any node evidence is needed. */
+final class PeerVerdicts {
+
+    static final String INVALID_SPEC = "InvalidSpec";
+    static final String NO_MATCHING_NODES = "NoMatchingNodes";
+    static final String DIAGNOSTIC_PENDING = "DiagnosticPending";
+    static final String DUPLICATE_PUBLIC_KEY = "DuplicatePublicKey";
+    static final String ALLOWED_IPS_OVERLAP = "AllowedIPsOverlap";
+
+    private PeerVerdicts() {
+    }
+
+    static PeerVerdict invalidSpec(List<SpecValidator.Problem> problems) {
+        List<String> evidence = problems.stream().map(SpecValidator.Problem::toString).toList();
+        String message = "Invalid spec: " + String.join("; ", evidence) + ".";
+        List<String> remediation = problems.stream()
+                .map(p -> "Correct " + p.field() + " (" + p.why() + ") and apply the peer again.")
+                .distinct()
+                .toList();
+        return PeerVerdict.stalled(INVALID_SPEC, message, evidence, remediation);
+    }
+
+    static PeerVerdict noMatchingNodes(WireGuardPeerSpec spec) {
+        String wanted = spec.getNodeName() != null && !spec.getNodeName().isEmpty()
+                ? "named '" + spec.getNodeName() + "'"
+                : "with labels " + new TreeMap<>(spec.getNodeSelector()).entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+        String message = "No node " + wanted + " exists, so no node can host interface " + spec.getInterfaceName() + ".";
+        return PeerVerdict.stalled(NO_MATCHING_NODES, message,
+                List.of("nodes " + wanted + ": none"),
+                List.of("Check the node name or selector: kubectl get nodes --show-labels.",
+                        "Label the node that runs " + spec.getInterfaceName() + ", e.g. kubectl label node NODE "
+                                + selectorExample(spec.getNodeSelector()) + "."));
+    }
+
+    private static String selectorExample(Map<String, String> selector) {
+        if (selector == null || selector.isEmpty()) {
+            return "KEY=VALUE";
+        }
+        return new TreeMap<>(selector).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(" "));
+    }
+
+    static PeerVerdict diagnosticPending(List<String> targetNodes, List<String> missingReports) {
+        String message = "No node report yet from " + String.join(", ", missingReports)
+                + (missingReports.size() == targetNodes.size() ? "" : " (of " + String.join(", ", targetNodes) + ")")
+                + "; the diagnostic Job has not reported.";
+        return PeerVerdict.pending(DIAGNOSTIC_PENDING, message,
+                missingReports.stream().map(n -> "WireGuardNodeReport " + n + ": not found").toList(),
+                List.of("Wait for the diagnostic round to finish, or request one: kubectl annotate wgp NAME wgfleet.io/diagnose=$(date +%s) --overwrite.",
+                        "If it does not arrive, check the diagnostic Jobs: kubectl get jobs -l app.kubernetes.io/name=wgfleet-agent."));
+    }
+}
