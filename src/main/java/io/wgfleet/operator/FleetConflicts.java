@@ -38,7 +38,11 @@ final class FleetConflicts {
 
         Map<String, Set<String>> duplicates = new TreeMap<>();
         List<Claim> claims = new ArrayList<>();
-        for (WireGuardPeer other : sameInterface) {
+        // the peer being reconciled is taken as given; the informer may still hold an older copy of it
+        List<WireGuardPeer> group = new ArrayList<>();
+        group.add(peer);
+        sameInterface.stream().filter(o -> !id(o).equals(me)).forEach(group::add);
+        for (WireGuardPeer other : group) {
             if (other.getSpec() == null || !SpecValidator.validate(other.getSpec()).isEmpty()) {
                 continue; // an invalid peer reports its own problem and claims nothing
             }

@@ -6,6 +6,7 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -23,8 +24,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -32,7 +35,10 @@ import java.util.stream.Collectors;
  * the other peers on the same node and interface, resolves its nodes, and reads the
  * node reports. Writes status only when it differs and never touches the spec.
  */
-@ControllerConfiguration(name = WireGuardPeerReconciler.NAME)
+// The periodic resync also catches the cases no event maps back (a peer that moved to
+// another interface leaves its old neighbours' conflicts to be re-evaluated).
+@ControllerConfiguration(name = WireGuardPeerReconciler.NAME,
+        maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 public class WireGuardPeerReconciler implements Reconciler<WireGuardPeer> {
 
     public static final String NAME = "wireguardpeer";
@@ -47,6 +53,7 @@ public class WireGuardPeerReconciler implements Reconciler<WireGuardPeer> {
 
     private volatile InformerEventSource<Node, WireGuardPeer> nodes;
     private volatile InformerEventSource<WireGuardNodeReport, WireGuardPeer> reports;
+    private volatile InformerEventSource<WireGuardPeer, WireGuardPeer> fleetPeers;
 
     @Inject
     public WireGuardPeerReconciler(Clock clock, PeerEventRecorder events) {
@@ -57,8 +64,6 @@ public class WireGuardPeerReconciler implements Reconciler<WireGuardPeer> {
     @Override
     public List<EventSource<?, WireGuardPeer>> prepareEventSources(EventSourceContext<WireGuardPeer> context) {
         var cache = context.getPrimaryCache();
-        cache.addIndexer(INTERFACE_INDEX, p -> p.getSpec() == null || p.getSpec().getInterfaceName() == null
-                ? List.of() : List.of(p.getSpec().getInterfaceName()));
 
         // A node joining, leaving or being relabelled changes which peers it hosts.
         nodes = new InformerEventSource<>(InformerEventSourceConfiguration.from(Node.class, WireGuardPeer.class)
@@ -76,20 +81,28 @@ public class WireGuardPeerReconciler implements Reconciler<WireGuardPeer> {
                 .build(), context);
 
         // Duplicate keys and overlapping AllowedIPs involve two peers: a spec change of
-        // one must re-evaluate the others on the same interface. Status-only updates are
+        // one must re-evaluate the others on the same interface. This informer's cache,
+        // not the primary one, is what the fleet checks read: it is the cache that has
+        // already seen the change when its event arrives. Status-only updates are
         // filtered out so that status writes do not fan out.
-        InformerEventSource<WireGuardPeer, WireGuardPeer> fleetPeers = new InformerEventSource<>(
+        fleetPeers = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(WireGuardPeer.class, WireGuardPeer.class)
                         .withName(PEERS_SOURCE)
                         .withOnUpdateFilter((next, prev) -> !Objects.equals(next.getMetadata().getGeneration(),
                                 prev.getMetadata().getGeneration()))
-                        .withSecondaryToPrimaryMapper(peer -> peer.getSpec() == null || peer.getSpec().getInterfaceName() == null
-                                ? Set.of()
-                                : cache.byIndex(INTERFACE_INDEX, peer.getSpec().getInterfaceName()).stream()
-                                        .map(ResourceID::fromResource)
-                                        .collect(Collectors.toSet()))
+                        .withSecondaryToPrimaryMapper(peer -> sameInterface(peer).stream()
+                                .map(ResourceID::fromResource)
+                                .collect(Collectors.toSet()))
                         .build(), context);
+        fleetPeers.addIndexers(Map.of(INTERFACE_INDEX, p -> p.getSpec() == null || p.getSpec().getInterfaceName() == null
+                ? List.of() : List.of(p.getSpec().getInterfaceName())));
         return List.of(nodes, reports, fleetPeers);
+    }
+
+    private List<WireGuardPeer> sameInterface(WireGuardPeer peer) {
+        return peer.getSpec() == null || peer.getSpec().getInterfaceName() == null
+                ? List.of()
+                : fleetPeers.byIndex(INTERFACE_INDEX, peer.getSpec().getInterfaceName());
     }
 
     private Set<ResourceID> peersOnNode(List<WireGuardPeer> peers, String nodeName) {
@@ -113,8 +126,7 @@ public class WireGuardPeerReconciler implements Reconciler<WireGuardPeer> {
         } else {
             WireGuardPeerSpec spec = peer.getSpec();
             targetNodes = NodeTargets.resolve(spec, allNodes);
-            List<WireGuardPeer> sameInterface = context.getPrimaryCache().byIndex(INTERFACE_INDEX, spec.getInterfaceName());
-            PeerVerdict conflict = fleet.check(peer, targetNodes, sameInterface, allNodes);
+            PeerVerdict conflict = fleet.check(peer, targetNodes, sameInterface(peer), allNodes);
             if (conflict != null) {
                 verdict = conflict;
             } else if (targetNodes.isEmpty()) {
