@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -81,15 +80,20 @@ final class FleetConflicts {
         if (mine.isEmpty()) {
             return null;
         }
-        Set<String> lines = new LinkedHashSet<>();
+        // one line per pair of prefixes, naming every node where the pair collides
+        Map<String, Set<String>> nodesByPair = new TreeMap<>();
         Set<String> others = new TreeSet<>();
         for (Overlap o : mine) {
             Claim mineClaim = o.a().owner().equals(me) ? o.a() : o.b();
             Claim theirs = mineClaim == o.a() ? o.b() : o.a();
             others.add(theirs.owner());
-            lines.add(mineClaim.prefix() + " overlaps " + theirs.prefix() + " of WireGuardPeer " + theirs.owner()
-                    + " on " + o.group());
+            String node = o.group().substring(0, o.group().lastIndexOf('/'));
+            nodesByPair.computeIfAbsent(mineClaim.prefix() + " overlaps " + theirs.prefix() + " of WireGuardPeer " + theirs.owner(),
+                    k -> new TreeSet<>()).add(node);
         }
+        List<String> lines = nodesByPair.entrySet().stream()
+                .map(e -> e.getKey() + " (on " + String.join(", ", e.getValue()) + ")")
+                .toList();
         String message = "AllowedIPs overlap on interface " + iface + ": " + String.join("; ", lines)
                 + ". WireGuard routes each address to one peer only (the most specific prefix), so the other peer silently loses that traffic.";
         return PeerVerdict.stalled(PeerVerdicts.ALLOWED_IPS_OVERLAP, message, new ArrayList<>(lines),

@@ -90,8 +90,10 @@ public class WireGuardPeerReconciler implements Reconciler<WireGuardPeer> {
                         .withName(PEERS_SOURCE)
                         .withOnUpdateFilter((next, prev) -> !Objects.equals(next.getMetadata().getGeneration(),
                                 prev.getMetadata().getGeneration()))
+                        // the changed peer itself is reconciled through its primary event
                         .withSecondaryToPrimaryMapper(peer -> sameInterface(peer).stream()
                                 .map(ResourceID::fromResource)
+                                .filter(id -> !id.equals(ResourceID.fromResource(peer)))
                                 .collect(Collectors.toSet()))
                         .build(), context);
         fleetPeers.addIndexers(Map.of(INTERFACE_INDEX, p -> p.getSpec() == null || p.getSpec().getInterfaceName() == null
