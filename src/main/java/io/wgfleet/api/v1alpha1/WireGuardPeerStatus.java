@@ -28,8 +28,11 @@ public class WireGuardPeerStatus {
     @JsonPropertyDescription("The one proven root cause, its evidence, the fix, and further findings.")
     private RootCause rootCause;
 
-    @JsonPropertyDescription("When the diagnosis engine last produced this verdict from node reports (RFC 3339).")
+    @JsonPropertyDescription("Collection time of the newest node report the current verdict is based on (RFC 3339).")
     private String lastDiagnosisTime;
+
+    @JsonPropertyDescription("The diagnosis round behind the verdict, or under way.")
+    private DiagnosisRound diagnosisRound;
 
     public Long getObservedGeneration() {
         return observedGeneration;
@@ -85,5 +88,13 @@ public class WireGuardPeerStatus {
 
     public void setLastDiagnosisTime(String lastDiagnosisTime) {
         this.lastDiagnosisTime = lastDiagnosisTime;
+    }
+
+    public DiagnosisRound getDiagnosisRound() {
+        return diagnosisRound;
+    }
+
+    public void setDiagnosisRound(DiagnosisRound diagnosisRound) {
+        this.diagnosisRound = diagnosisRound;
     }
 }
