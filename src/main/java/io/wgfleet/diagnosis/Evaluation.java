@@ -466,7 +466,9 @@ final class Evaluation {
         List<String> diffs = new ArrayList<>();
         if (declaredEndpoint != null) {
             Endpoint running = parseEndpoint(p.endpoint());
-            if (running == null) {
+            if (running == null && declaredEndpoint.isHostname() && unresolvable(declaredEndpoint.host())) {
+                // WireGuard could not load a name that does not resolve: EndpointUnresolvable says so
+            } else if (running == null) {
                 diffs.add("endpoint declared " + declaredEndpoint + ", running " + (p.endpoint() == null ? "(none)" : "'" + p.endpoint() + "'"));
             } else if (!recent) {
                 // with a recent handshake a different address is WireGuard roaming, not drift
@@ -1301,6 +1303,11 @@ final class Evaluation {
             }
         }
         return null;
+    }
+
+    private boolean unresolvable(String hostname) {
+        Dns d = dnsFor(local, hostname);
+        return d != null && (d.error() != null || d.resolved().isEmpty());
     }
 
     private String describePeer(Side s) {
