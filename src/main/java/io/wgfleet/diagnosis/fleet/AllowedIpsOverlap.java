@@ -86,6 +86,9 @@ public final class AllowedIpsOverlap {
         int depth = 0;
         Item prev = null;
         for (Item x : sorted) {
+            if (prev != null && prev.owner.equals(x.owner) && prev.prefix.equals(x.prefix) && prev.group.equals(x.group)) {
+                continue; // one owner listing a prefix twice is one claim
+            }
             if (prev == null || !prev.group.equals(x.group) || prev.prefix.ipv6() != x.prefix.ipv6()) {
                 depth = 0;
             }
