@@ -37,6 +37,8 @@ final class Evaluation {
     static final long REKEY_TIMEOUT_MILLIS = DiagnosisEngine.REKEY_TIMEOUT.toMillis();
     static final long INITIATION = DiagnosisEngine.HANDSHAKE_INITIATION_BYTES;
     static final long RESPONSE = DiagnosisEngine.HANDSHAKE_RESPONSE_BYTES;
+    /** Linux interface names: at most 15 bytes, no slash or whitespace (as the CRD's pattern). */
+    private static final java.util.regex.Pattern INTERFACE_NAME = java.util.regex.Pattern.compile("^[A-Za-z0-9_.=+-]{1,15}$");
 
     /** The conditions an issue proves False. */
     enum Cond { HANDSHAKE, CONFIG, TRAFFIC }
@@ -207,7 +209,7 @@ final class Evaluation {
 
     private void checkSpec() {
         List<String> problems = new ArrayList<>();
-        if (decl.interfaceName() == null || !decl.interfaceName().matches("^[A-Za-z0-9_.=+-]{1,15}$")) {
+        if (decl.interfaceName() == null || !INTERFACE_NAME.matcher(decl.interfaceName()).matches()) {
             problems.add("interfaceName '" + decl.interfaceName() + "' is not a Linux interface name");
         }
         if (!Keys.valid(decl.publicKey())) {
@@ -1038,7 +1040,8 @@ final class Evaluation {
         for (String m : missing) {
             evidence.add("missing: " + m);
         }
-        return new Diagnosis(handshakeVerdict(rootFinding), configVerdict(), trafficVerdict(rootFinding), rootFinding,
+        ConditionVerdict handshake = handshakeVerdict(rootFinding);
+        return new Diagnosis(handshake, configVerdict(), trafficVerdict(rootFinding, handshake), rootFinding,
                 dedupe(evidence), remediation, otherFindings(root));
     }
 
@@ -1107,8 +1110,7 @@ final class Evaluation {
         return ConditionVerdict.of(Status.UNKNOWN, Reason.DiagnosticPending, "peer entry not observed");
     }
 
-    private ConditionVerdict trafficVerdict(Finding root) {
-        ConditionVerdict hs = handshakeVerdict(root);
+    private ConditionVerdict trafficVerdict(Finding root, ConditionVerdict hs) {
         if (hs.status() == Status.FALSE) {
             return hs;
         }
