@@ -950,41 +950,42 @@ final class Evaluation {
             trafficExplained |= !i.advisory() && i.falsifies().contains(Cond.TRAFFIC);
         }
         boolean keepaliveCause = false;
+        // an old handshake on an idle tunnel is not a failure: only provocation or keepalive makes it one
+        boolean trafficExpected = local.provokedWithoutHandshake() || local.keepalive() > 0
+                || (remote != null && (remote.provokedWithoutHandshake() || remote.keepalive() > 0));
+        boolean staleFailure = stale && !recent && trafficExpected;
         for (Side s : sides()) {
             Side other = s == local ? remote : local;
             String natWhy = natEvidence(s, other);
             if (natWhy == null || s.keepalive() > 0) {
                 continue;
             }
-            boolean cause = (stale && !recent) || (probeFailed && !trafficExplained && s != local);
+            boolean cause = staleFailure || (probeFailed && !trafficExplained && s != local);
             keepaliveCause |= cause;
             String otherName = other != null ? other.node : "the remote end";
             issues.add(new Issue(Reason.KeepaliveMissing, s.label() + " is behind NAT (" + natWhy + ") and sends no persistent keepalive"
                     + (s.peer != null ? " to " + Keys.prefix(s.local ? decl.publicKey() : local.iface.publicKey()) : "")
                     + ": its NAT mapping expires when idle and " + otherName + " can no longer reach it"
-                    + (stale && !recent ? "; the latest handshake is " + handshakeAge + " s old" : "")
+                    + (staleFailure ? "; the latest handshake is " + handshakeAge + " s old" : "")
                     + (probeFailed && s != local ? "; a probe through the tunnel got no reply although the handshake is " + handshakeAge + " s old" : ""),
                     List.of(s.node + " NAT: " + natWhy, s.node + " persistent keepalive: off"),
                     List.of("Set persistentKeepalive 25 on " + s.node + "'s peer entry: wg set " + s.ifName() + " peer <key> persistent-keepalive 25"
                                     + (s.declared != null ? ", and spec.persistentKeepalive: 25 in " + s.declared.id() : ""),
                             "Or make " + s.node + " reachable without NAT (public address, port forward)"),
-                    cause ? (stale && !recent ? EnumSet.of(Cond.HANDSHAKE, Cond.TRAFFIC) : EnumSet.of(Cond.TRAFFIC))
+                    cause ? (staleFailure ? EnumSet.of(Cond.HANDSHAKE, Cond.TRAFFIC) : EnumSet.of(Cond.TRAFFIC))
                             : EnumSet.noneOf(Cond.class),
                     !cause));
         }
-        if (stale && !recent && !keepaliveCause) {
-            boolean keepaliveOn = local.keepalive() > 0 || (remote != null && remote.keepalive() > 0);
+        if (staleFailure && !keepaliveCause) {
             boolean provoked = local.provokedWithoutHandshake() || (remote != null && remote.provokedWithoutHandshake());
-            if (keepaliveOn || provoked) {
-                add(Reason.HandshakeStale, "the latest handshake with " + Keys.prefix(decl.publicKey()) + " on " + nodeName() + " is "
-                                + handshakeAge + " s old, beyond REJECT_AFTER_TIME (180 s), although "
-                                + (provoked ? "a probe provoked a new one" : "persistent keepalive is set") + ": the session is dead",
-                        List.of(describePeer(local)),
-                        List.of("Check both ends are up and reachable (wg show on both)",
-                                "Check for packet loss or a NAT timeout on the path (ping the endpoint address)",
-                                "Set persistentKeepalive 25 on the side behind NAT"),
-                        EnumSet.of(Cond.HANDSHAKE, Cond.TRAFFIC));
-            }
+            add(Reason.HandshakeStale, "the latest handshake with " + Keys.prefix(decl.publicKey()) + " on " + nodeName() + " is "
+                            + handshakeAge + " s old, beyond REJECT_AFTER_TIME (180 s), although "
+                            + (provoked ? "a probe provoked a new one" : "persistent keepalive is set") + ": the session is dead",
+                    List.of(describePeer(local)),
+                    List.of("Check both ends are up and reachable (wg show on both)",
+                            "Check for packet loss or a NAT timeout on the path (ping the endpoint address)",
+                            "Set persistentKeepalive 25 on the side behind NAT"),
+                    EnumSet.of(Cond.HANDSHAKE, Cond.TRAFFIC));
         }
     }
 

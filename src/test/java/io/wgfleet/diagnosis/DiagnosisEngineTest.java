@@ -449,6 +449,19 @@ class DiagnosisEngineTest {
         assertThat(d.findingReasons()).containsExactly(Reason.KeepaliveMissing);
     }
 
+    @Test
+    void idleNatedClientWithOldHandshakeIsNotAFailure() {
+        Lab lab = natLab();
+        lab.client.peer.hs = Lab.COLLECTED_S - 3000;
+        lab.server.peer.hs = Lab.COLLECTED_S - 3000;
+        lab.client.probe = null;
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.DiagnosticPending);
+        assertThat(d.message()).contains("3000 s ago", "idle");
+        assertThat(d.findingReasons()).containsExactly(Reason.KeepaliveMissing);
+        assertThat(d.handshakeSucceeded().status()).isEqualTo(Status.UNKNOWN);
+    }
+
     /** Client behind a masquerading router on 100.64.0.2; the server sees it as the NAT's address. */
     private static Lab natLab() {
         Lab lab = new Lab();
