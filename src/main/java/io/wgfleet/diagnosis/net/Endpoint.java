@@ -43,14 +43,22 @@ public record Endpoint(String host, int port) {
             if (host.isEmpty()) {
                 throw new IllegalArgumentException("'" + text + "' has no host");
             }
-            boolean looksNumeric = host.chars().allMatch(c -> Character.isDigit(c) || c == '.');
+            boolean looksNumeric = true;
+            for (int i = 0; i < host.length() && looksNumeric; i++) {
+                char c = host.charAt(i);
+                looksNumeric = (c >= '0' && c <= '9') || c == '.';
+            }
             if (looksNumeric) {
                 IpAddress.parse(host);
             } else if (!DNS_NAME.matcher(host).matches()) {
                 throw new IllegalArgumentException("'" + host + "' is not a valid DNS name or IP address");
             }
         }
-        if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(Character::isDigit)) {
+        boolean digits = !port.isEmpty() && port.length() <= 5;
+        for (int i = 0; i < port.length() && digits; i++) {
+            digits = port.charAt(i) >= '0' && port.charAt(i) <= '9';
+        }
+        if (!digits) {
             throw new IllegalArgumentException("'" + text + "': port '" + port + "' is not a number");
         }
         int p = Integer.parseInt(port);

@@ -33,7 +33,7 @@ public record IpPrefix(boolean ipv6, long hi, long lo, int length) implements Co
         int len = a.ipv6() ? 128 : 32;
         if (slash >= 0) {
             String l = s.substring(slash + 1);
-            if (l.isEmpty() || l.length() > 3 || !l.chars().allMatch(Character::isDigit)) {
+            if (l.isEmpty() || l.length() > 3 || !allDigits(l)) {
                 throw new IllegalArgumentException("prefix length '" + l + "' is not a number");
             }
             len = Integer.parseInt(l);
@@ -106,6 +106,16 @@ public record IpPrefix(boolean ipv6, long hi, long lo, int length) implements Co
     @Override
     public String toString() {
         return network() + "/" + length;
+    }
+
+    private static boolean allDigits(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static long[] mask(boolean ipv6, long hi, long lo, int length) {

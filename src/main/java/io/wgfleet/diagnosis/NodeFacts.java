@@ -1,0 +1,167 @@
+package io.wgfleet.diagnosis;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What a node's agent observed (the content of a WireGuardNodeReport), as plain values.
+ * Every field may be null; lists are never null after construction and hold no nulls.
+ *
+ * @param nodeName         the node the facts were collected on
+ * @param collectionTime   when collection finished; null when unknown (the report is then treated as stale)
+ * @param interfaces       WireGuard interfaces with their peers ({@code wg show all dump})
+ * @param addresses        every address on the node ({@code ip -j addr})
+ * @param routes           kernel route lookups ({@code ip -j route get})
+ * @param firewallRules    rules that drop or reject UDP to a WireGuard listen port
+ * @param arrivals         packets counted per listen port and source, before any filter
+ * @param dns              hostname endpoints resolved now beside the address in use
+ * @param handshakeProbes  handshakes the agent provoked
+ * @param mtuProbes        Don't-Fragment ping results through the tunnel
+ * @param natFindings      CGNAT or private addresses on the interface carrying the tunnel
+ * @param collectionErrors collectors that failed: these facts are missing, not empty
+ * @param notes            problems found while mapping the report (bad timestamps...), shown as evidence
+ */
+public record NodeFacts(
+        String nodeName,
+        Instant collectionTime,
+        List<Interface> interfaces,
+        List<Address> addresses,
+        List<Route> routes,
+        List<FirewallRule> firewallRules,
+        List<Arrivals> arrivals,
+        List<Dns> dns,
+        List<HandshakeProbe> handshakeProbes,
+        List<MtuProbe> mtuProbes,
+        List<Nat> natFindings,
+        List<CollectionError> collectionErrors,
+        List<String> notes) {
+
+    public NodeFacts {
+        interfaces = Lists.clean(interfaces);
+        addresses = Lists.clean(addresses);
+        routes = Lists.clean(routes);
+        firewallRules = Lists.clean(firewallRules);
+        arrivals = Lists.clean(arrivals);
+        dns = Lists.clean(dns);
+        handshakeProbes = Lists.clean(handshakeProbes);
+        mtuProbes = Lists.clean(mtuProbes);
+        natFindings = Lists.clean(natFindings);
+        collectionErrors = Lists.clean(collectionErrors);
+        notes = Lists.clean(notes);
+    }
+
+    /** The interface with this name, or null. */
+    public Interface findInterface(String name) {
+        if (name == null) {
+            return null;
+        }
+        for (Interface i : interfaces) {
+            if (name.equals(i.name())) {
+                return i;
+            }
+        }
+        return null;
+    }
+
+    /** The first collection error of this source (wg, nft, arrivals, ...), or null. */
+    public CollectionError errorOf(String source) {
+        for (CollectionError e : collectionErrors) {
+            if (source.equalsIgnoreCase(e.source())) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /** One WireGuard interface. {@code udpSocketBound} null means not collected. */
+    public record Interface(String name, String publicKey, Integer listenPort, Boolean udpSocketBound,
+                            List<String> addresses, Integer mtu, Boolean up, List<Peer> peers) {
+        public Interface {
+            addresses = Lists.clean(addresses);
+            peers = Lists.clean(peers);
+        }
+
+        /** The peer entry with this public key, or null. */
+        public Peer findPeer(String publicKey) {
+            if (publicKey == null) {
+                return null;
+            }
+            for (Peer p : peers) {
+                if (publicKey.equals(p.publicKey())) {
+                    return p;
+                }
+            }
+            return null;
+        }
+    }
+
+    /**
+     * One peer line of {@code wg show dump}.
+     *
+     * @param latestHandshake unix seconds, 0 or null for never
+     * @param presharedKeyFingerprint a short hash of the preshared key, null when none
+     */
+    public record Peer(String publicKey, String endpoint, List<String> allowedIPs, Long latestHandshake,
+                       Long rxBytes, Long txBytes, Integer persistentKeepalive, String presharedKeyFingerprint) {
+        public Peer {
+            allowedIPs = Lists.clean(allowedIPs);
+        }
+    }
+
+    /** An address (CIDR) on a node interface. */
+    public record Address(String interfaceName, String address) {
+    }
+
+    /** Where the kernel routes one destination; {@code device} null when unreachable. */
+    public record Route(String destination, String device, String gateway, String source, String error) {
+    }
+
+    /** A firewall rule that drops or rejects UDP to a listen port. */
+    public record FirewallRule(String backend, Integer port, String family, String table, String chain,
+                               Long handle, String verdict, String rule, Long packets) {
+    }
+
+    /** Arrival counts for one listen port during a window. */
+    public record Arrivals(Integer port, Long packets, List<SourceCount> sources, Long windowMillis) {
+        public Arrivals {
+            sources = Lists.clean(sources);
+        }
+    }
+
+    /** Packets from one source address. */
+    public record SourceCount(String address, Long packets, Long bytes) {
+    }
+
+    /** A hostname endpoint resolved now ({@code resolved}) beside the address WireGuard uses ({@code inUse}). */
+    public record Dns(String interfaceName, String peerPublicKey, String hostname, List<String> resolved,
+                      String inUse, String error) {
+        public Dns {
+            resolved = Lists.clean(resolved);
+        }
+    }
+
+    /** A provoked handshake: one packet sent into the tunnel and what followed. */
+    public record HandshakeProbe(String interfaceName, String peerPublicKey, String target, Instant provokedAt,
+                                 Long waitedMillis, Long txDelta, Long rxDelta, Boolean handshakeCompleted,
+                                 Boolean replied, String error) {
+    }
+
+    /** Don't-Fragment pings through the tunnel; payload sizes in bytes (ICMP payload). */
+    public record MtuProbe(String interfaceName, String peerPublicKey, String target, Integer largestPassingPayload,
+                           Integer smallestFailingPayload, List<Integer> triedPayloads) {
+        public MtuProbe {
+            triedPayloads = Lists.clean(triedPayloads);
+        }
+    }
+
+    /** A NAT sign: {@code kind} is CGNAT or Private. */
+    public record Nat(String interfaceName, String address, String kind) {
+        public boolean isCgnat() {
+            return "CGNAT".equalsIgnoreCase(kind);
+        }
+    }
+
+    /** A collector or probe that failed. */
+    public record CollectionError(String source, String message) {
+    }
+}

@@ -1,0 +1,164 @@
+package io.wgfleet.diagnosis.fleet;
+
+import io.wgfleet.diagnosis.Finding;
+import io.wgfleet.diagnosis.Reason;
+import io.wgfleet.diagnosis.net.IpPrefix;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Fleet-wide check: two peers on one interface whose AllowedIPs overlap. WireGuard routes
+ * each address to the most specific prefix (the last one configured on equality), so the
+ * other peer silently loses that traffic.
+ *
+ * <p>Runs in O(n log n + k) for n prefixes and k overlaps: prefixes of one group are sorted
+ * by first address (wider first on ties) and swept with a stack of the enclosing prefixes.
+ * CIDR prefixes either nest or are disjoint, so every prefix on the stack after popping the
+ * ones that end before the current prefix contains it. IPv4 and IPv6 are swept separately.
+ */
+public final class AllowedIpsOverlap {
+
+    /**
+     * The prefixes one owner claims in one group.
+     *
+     * @param owner    the claiming peer, e.g. "namespace/name"
+     * @param group    what shares one routing table of peers, e.g. "node/interface"
+     * @param prefixes CIDR strings; unparseable ones are skipped (InvalidSpec reports them)
+     */
+    public record Claim(String owner, String group, List<String> prefixes) {
+        public Claim {
+            prefixes = prefixes == null ? List.of() : prefixes;
+        }
+    }
+
+    /**
+     * Two different owners' overlapping prefixes in one group. {@code prefixA} contains
+     * (or equals) {@code prefixB}.
+     */
+    public record Overlap(String group, String ownerA, IpPrefix prefixA, String ownerB, IpPrefix prefixB) {
+        /** A message for one side of the overlap, naming both prefixes and the other owner. */
+        public String describeFor(String owner) {
+            String other = owner.equals(ownerA) ? ownerB : ownerA;
+            IpPrefix mine = owner.equals(ownerA) ? prefixA : prefixB;
+            IpPrefix theirs = owner.equals(ownerA) ? prefixB : prefixA;
+            String loser = prefixA.equals(prefixB) ? "one of them (the one configured first)"
+                    : ownerA + " for " + prefixB;
+            return "AllowedIPs " + mine + " overlaps " + theirs + " of " + other + " on " + group
+                    + ": WireGuard routes the overlap to one peer only, so " + loser + " silently loses traffic";
+        }
+    }
+
+    private AllowedIpsOverlap() {
+    }
+
+    /** All overlaps between different owners within each group, ordered by group and address. */
+    public static List<Overlap> find(Collection<Claim> claims) {
+        if (claims == null || claims.isEmpty()) {
+            return List.of();
+        }
+        List<Item> items = new ArrayList<>();
+        int seq = 0;
+        for (Claim c : claims) {
+            if (c == null || c.owner() == null) {
+                continue;
+            }
+            String group = c.group() == null ? "" : c.group();
+            for (String text : c.prefixes()) {
+                IpPrefix p;
+                try {
+                    p = IpPrefix.parse(text);
+                } catch (RuntimeException e) {
+                    continue;
+                }
+                items.add(new Item(group, c.owner(), p, seq++));
+            }
+        }
+        Item[] sorted = items.toArray(new Item[0]);
+        Arrays.sort(sorted, ORDER);
+        List<Overlap> out = new ArrayList<>();
+        Item[] stack = new Item[Math.min(sorted.length, 256) + 1];
+        int depth = 0;
+        Item prev = null;
+        for (Item x : sorted) {
+            if (prev != null && prev.owner.equals(x.owner) && prev.prefix.equals(x.prefix) && prev.group.equals(x.group)) {
+                continue; // one owner listing a prefix twice is one claim
+            }
+            if (prev == null || !prev.group.equals(x.group) || prev.prefix.ipv6() != x.prefix.ipv6()) {
+                depth = 0;
+            }
+            prev = x;
+            while (depth > 0 && !stack[depth - 1].encloses(x)) {
+                depth--;
+            }
+            for (int i = 0; i < depth; i++) {
+                Item s = stack[i];
+                if (!s.owner.equals(x.owner)) {
+                    out.add(new Overlap(x.group, s.owner, s.prefix, x.owner, x.prefix));
+                }
+            }
+            if (depth == stack.length) {
+                stack = Arrays.copyOf(stack, stack.length * 2);
+            }
+            stack[depth++] = x;
+        }
+        return out;
+    }
+
+    /**
+     * The overlaps as engine findings ({@link Reason#AllowedIPsOverlap}) per owner, for
+     * {@code DiagnosisInput.fleetIssues}. Owners without overlaps are absent.
+     */
+    public static Map<String, List<Finding>> findingsByOwner(List<Overlap> overlaps) {
+        Map<String, List<Finding>> out = new TreeMap<>();
+        for (Overlap o : overlaps) {
+            out.computeIfAbsent(o.ownerA(), k -> new ArrayList<>())
+                    .add(new Finding(Reason.AllowedIPsOverlap, o.describeFor(o.ownerA())));
+            out.computeIfAbsent(o.ownerB(), k -> new ArrayList<>())
+                    .add(new Finding(Reason.AllowedIPsOverlap, o.describeFor(o.ownerB())));
+        }
+        return out;
+    }
+
+    private static final Comparator<Item> ORDER = (a, b) -> {
+        int c = a.group.compareTo(b.group);
+        if (c != 0) {
+            return c;
+        }
+        c = a.prefix.compareTo(b.prefix); // family, then first address, then length: wider first
+        if (c != 0) {
+            return c;
+        }
+        c = a.owner.compareTo(b.owner);
+        return c != 0 ? c : Integer.compare(a.seq, b.seq);
+    };
+
+    private static final class Item {
+        final String group;
+        final String owner;
+        final IpPrefix prefix;
+        final int seq;
+        final long lastHi;
+        final long lastLo;
+
+        Item(String group, String owner, IpPrefix prefix, int seq) {
+            this.group = group;
+            this.owner = owner;
+            this.prefix = prefix;
+            this.seq = seq;
+            this.lastHi = prefix.lastHi();
+            this.lastLo = prefix.lastLo();
+        }
+
+        /** Sorted order guarantees this starts at or before x; nested-or-disjoint makes "x ends inside" enough. */
+        boolean encloses(Item x) {
+            int c = Long.compareUnsigned(x.lastHi, lastHi);
+            return c < 0 || (c == 0 && Long.compareUnsigned(x.lastLo, lastLo) <= 0);
+        }
+    }
+}

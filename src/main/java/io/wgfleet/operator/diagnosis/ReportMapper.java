@@ -1,0 +1,125 @@
+package io.wgfleet.operator.diagnosis;
+
+import io.wgfleet.api.v1alpha1.CollectionError;
+import io.wgfleet.api.v1alpha1.DnsResult;
+import io.wgfleet.api.v1alpha1.FirewallFinding;
+import io.wgfleet.api.v1alpha1.HandshakeProbe;
+import io.wgfleet.api.v1alpha1.InterfaceReport;
+import io.wgfleet.api.v1alpha1.MtuProbe;
+import io.wgfleet.api.v1alpha1.NatFinding;
+import io.wgfleet.api.v1alpha1.NodeAddress;
+import io.wgfleet.api.v1alpha1.PeerReport;
+import io.wgfleet.api.v1alpha1.PortArrivals;
+import io.wgfleet.api.v1alpha1.RouteLookup;
+import io.wgfleet.api.v1alpha1.SourceCount;
+import io.wgfleet.api.v1alpha1.WireGuardNodeReportSpec;
+import io.wgfleet.api.v1alpha1.WireGuardPeerSpec;
+import io.wgfleet.diagnosis.DeclaredPeer;
+import io.wgfleet.diagnosis.NodeFacts;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Maps the API objects to the diagnosis engine's plain values. Tolerates anything a
+ * hand-edited or older report may hold: nulls become absent facts, a bad timestamp becomes
+ * a missing one with a note in {@link NodeFacts#notes()}, never an exception.
+ */
+public final class ReportMapper {
+
+    private ReportMapper() {
+    }
+
+    /** The declared peer; {@code namespace}/{@code name} form its id for messages. */
+    public static DeclaredPeer toDeclaredPeer(String namespace, String name, WireGuardPeerSpec spec) {
+        String id = (namespace == null ? "" : namespace + "/") + (name == null ? "(unnamed)" : name);
+        if (spec == null) {
+            return new DeclaredPeer(id, null, null, null, List.of(), null, false, null);
+        }
+        return new DeclaredPeer(id, spec.getInterfaceName(), spec.getPublicKey(), spec.getEndpoint(),
+                spec.getAllowedIPs(), spec.getPersistentKeepalive(), spec.getPresharedKeySecretRef() != null,
+                spec.getProbeAddress());
+    }
+
+    /** The node's facts; null for a null report. */
+    public static NodeFacts toNodeFacts(WireGuardNodeReportSpec r) {
+        if (r == null) {
+            return null;
+        }
+        List<String> notes = new ArrayList<>();
+        Instant collected = instant(r.getCollectionTime(), "collectionTime", notes);
+        if (collected == null && r.getCollectionTime() == null) {
+            notes.add("report of " + r.getNodeName() + " has no collectionTime");
+        }
+        return new NodeFacts(
+                r.getNodeName(),
+                collected,
+                map(r.getInterfaces(), ReportMapper::iface),
+                map(r.getAddresses(), (NodeAddress a) -> new NodeFacts.Address(a.getInterfaceName(), a.getAddress())),
+                map(r.getRoutes(), (RouteLookup x) -> new NodeFacts.Route(x.getDestination(), x.getDevice(), x.getGateway(),
+                        x.getSource(), x.getError())),
+                map(r.getFirewallFindings(), (FirewallFinding f) -> new NodeFacts.FirewallRule(f.getBackend(), f.getPort(),
+                        f.getFamily(), f.getTable(), f.getChain(), f.getHandle(), f.getVerdict(), f.getRule(), f.getPackets())),
+                map(r.getArrivals(), (PortArrivals a) -> new NodeFacts.Arrivals(a.getPort(), a.getPackets(),
+                        map(a.getSources(), (SourceCount s) -> new NodeFacts.SourceCount(s.getAddress(), s.getPackets(), s.getBytes())),
+                        a.getWindowMillis())),
+                map(r.getDns(), (DnsResult d) -> new NodeFacts.Dns(d.getInterfaceName(), d.getPeerPublicKey(), d.getHostname(),
+                        d.getResolved(), d.getInUse(), d.getError())),
+                map(r.getHandshakeProbes(), (HandshakeProbe p) -> new NodeFacts.HandshakeProbe(p.getInterfaceName(),
+                        p.getPeerPublicKey(), p.getTarget(), instant(p.getProvokedAt(), "handshake probe provokedAt", notes),
+                        p.getWaitedMillis(), p.getTxDelta(), p.getRxDelta(), p.getHandshakeCompleted(), p.getReplied(), p.getError())),
+                map(r.getMtuProbes(), (MtuProbe m) -> new NodeFacts.MtuProbe(m.getInterfaceName(), m.getPeerPublicKey(),
+                        m.getTarget(), m.getLargestPassingPayload(), m.getSmallestFailingPayload(), m.getTriedPayloads())),
+                map(r.getNatFindings(), (NatFinding n) -> new NodeFacts.Nat(n.getInterfaceName(), n.getAddress(), n.getKind())),
+                map(r.getCollectionErrors(), (CollectionError e) -> new NodeFacts.CollectionError(e.getSource(), e.getMessage())),
+                notes);
+    }
+
+    private static NodeFacts.Interface iface(InterfaceReport i) {
+        return new NodeFacts.Interface(i.getName(), i.getPublicKey(), i.getListenPort(), i.getUdpSocketBound(),
+                i.getAddresses(), i.getMtu(), i.getUp(), map(i.getPeers(), ReportMapper::peer));
+    }
+
+    private static NodeFacts.Peer peer(PeerReport p) {
+        return new NodeFacts.Peer(p.getPublicKey(), p.getEndpoint(), p.getAllowedIPs(), p.getLatestHandshake(),
+                p.getRxBytes(), p.getTxBytes(), p.getPersistentKeepalive(), p.getPresharedKeyFingerprint());
+    }
+
+    /** RFC 3339 with any offset; null (and a note) when it does not parse. */
+    static Instant instant(String text, String field, List<String> notes) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(text.trim()).toInstant();
+        } catch (DateTimeParseException e) {
+            try {
+                return Instant.parse(text.trim());
+            } catch (DateTimeParseException e2) {
+                notes.add(field + " '" + abbreviate(text) + "' is not an RFC 3339 time; treated as missing");
+                return null;
+            }
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "…";
+    }
+
+    private static <A, B> List<B> map(List<A> in, Function<A, B> f) {
+        if (in == null) {
+            return List.of();
+        }
+        List<B> out = new ArrayList<>(in.size());
+        for (A a : in) {
+            if (a != null) {
+                out.add(f.apply(a));
+            }
+        }
+        return out;
+    }
+}

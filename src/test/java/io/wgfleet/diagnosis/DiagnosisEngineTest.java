@@ -1,0 +1,566 @@
+package io.wgfleet.diagnosis;
+
+import io.wgfleet.diagnosis.ConditionVerdict.Status;
+import io.wgfleet.diagnosis.fleet.AllowedIpsOverlap;
+import io.wgfleet.diagnosis.fleet.DuplicatePublicKeys;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** One test per catalogue reason, with facts shaped like the lab's measured outputs. */
+class DiagnosisEngineTest {
+
+    private static String prefix(String key) {
+        return key.substring(0, 8);
+    }
+
+    @Test
+    void healthyTunnelIsConnected() {
+        Lab lab = new Lab();
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.Connected);
+        assertThat(d.handshakeSucceeded().status()).isEqualTo(Status.TRUE);
+        assertThat(d.configInSync().status()).isEqualTo(Status.TRUE);
+        assertThat(d.trafficFlowing().status()).isEqualTo(Status.TRUE);
+        assertThat(d.findings()).isEmpty();
+        assertThat(d.message()).contains("rx 348 B", "tx 404 B");
+    }
+
+    @Test
+    void healthyTunnelSeenFromTheResponderIsConnected() {
+        Lab lab = new Lab();
+        Diagnosis d = DiagnosisEngine.diagnose(lab.serverInFleet());
+        assertThat(d.reason()).isEqualTo(Reason.Connected);
+    }
+
+    @Test
+    void malformedKeyIsInvalidSpec() {
+        Lab lab = new Lab();
+        lab.clientDecl = Lab.withKey(lab.clientDecl, "not-a-key");
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.InvalidSpec);
+        assertThat(d.message()).contains("publicKey", "9 characters");
+        assertThat(d.configInSync().status()).isEqualTo(Status.FALSE);
+    }
+
+    @Test
+    void badCidrAndPortAreInvalidSpec() {
+        Lab lab = new Lab();
+        lab.clientDecl = new DeclaredPeer("lab/x", "wg0", lab.serverKey, "192.0.2.1:70000", List.of("10.77.0.300/32"),
+                null, false, null);
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.InvalidSpec);
+        assertThat(d.message()).contains("70000", "10.77.0.300/32");
+    }
+
+    @Test
+    void sameKeyTwiceOnOneInterfaceIsDuplicatePublicKey() {
+        Lab lab = new Lab();
+        var dups = DuplicatePublicKeys.find(List.of(
+                new DuplicatePublicKeys.Claim("lab/to-server", "wgc/wg0", lab.serverKey),
+                new DuplicatePublicKeys.Claim("lab/copy", "wgc/wg0", lab.serverKey)));
+        List<Finding> mine = DuplicatePublicKeys.findingsByOwner(dups).get("lab/to-server");
+        Diagnosis d = DiagnosisEngine.diagnose(lab.clientInFleet().withFleetIssues(mine));
+        assertThat(d.reason()).isEqualTo(Reason.DuplicatePublicKey);
+        assertThat(d.message()).contains(prefix(lab.serverKey), "lab/copy", "wgc/wg0");
+        assertThat(d.message()).doesNotContain(lab.serverKey);
+    }
+
+    @Test
+    void overlappingPrefixesOnOneInterfaceAreAllowedIPsOverlap() {
+        Lab lab = new Lab();
+        var overlaps = AllowedIpsOverlap.find(List.of(
+                new AllowedIpsOverlap.Claim("lab/to-server", "wgc/wg0", List.of("10.77.0.1/32")),
+                new AllowedIpsOverlap.Claim("lab/wide", "wgc/wg0", List.of("10.77.0.0/24"))));
+        List<Finding> mine = AllowedIpsOverlap.findingsByOwner(overlaps).get("lab/to-server");
+        Diagnosis d = DiagnosisEngine.diagnose(lab.clientInFleet().withFleetIssues(mine));
+        assertThat(d.reason()).isEqualTo(Reason.AllowedIPsOverlap);
+        assertThat(d.message()).contains("10.77.0.1/32", "10.77.0.0/24", "lab/wide");
+        // the tunnel itself works: the handshake condition still says so
+        assertThat(d.handshakeSucceeded().status()).isEqualTo(Status.TRUE);
+    }
+
+    @Test
+    void selectorMatchingNoNodeIsNoMatchingNodes() {
+        Diagnosis d = DiagnosisEngine.summarize(List.of());
+        assertThat(d.reason()).isEqualTo(Reason.NoMatchingNodes);
+        assertThat(d.handshakeSucceeded().status()).isEqualTo(Status.UNKNOWN);
+    }
+
+    @Test
+    void absentInterfaceIsInterfaceMissing() {
+        Lab lab = new Lab();
+        lab.client.ifName = "wg1";
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.InterfaceMissing);
+        assertThat(d.message()).contains("wg0", "wgc", "wg1");
+        assertThat(d.configInSync().status()).isEqualTo(Status.FALSE);
+        assertThat(d.handshakeSucceeded().status()).isEqualTo(Status.FALSE);
+    }
+
+    @Test
+    void absentPeerEntryIsPeerNotConfigured() {
+        Lab lab = new Lab();
+        lab.client.peer = null;
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.PeerNotConfigured);
+        assertThat(d.message()).contains(prefix(lab.serverKey), "wg0", "wgc");
+        assertThat(d.configInSync().reason()).isEqualTo("PeerNotConfigured");
+    }
+
+    @Test
+    void keepaliveNotLoadedIsConfigDrift() {
+        Lab lab = new Lab();
+        lab.clientDecl = Lab.withKeepalive(lab.clientDecl, 25);
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.ConfigDrift);
+        assertThat(d.message()).contains("persistentKeepalive declared 25 s, running off");
+        assertThat(d.configInSync().status()).isEqualTo(Status.FALSE);
+        assertThat(d.handshakeSucceeded().status()).isEqualTo(Status.TRUE);
+    }
+
+    @Test
+    void runningAllowedIpsDifferentFromDeclarationIsConfigDrift() {
+        Lab lab = new Lab();
+        lab.client.peer.allowed = List.of("10.77.0.0/24", "10.99.0.0/16");
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.ConfigDrift);
+        assertThat(d.message()).contains("allowedIPs declared [10.77.0.1/32], running [10.77.0.0/24, 10.99.0.0/16]");
+    }
+
+    @Test
+    void responderWithoutBoundSocketIsNotListening() {
+        Lab lab = new Lab().clientGetsNoReply();
+        lab.server.bound = false;
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.NotListening);
+        assertThat(d.message()).contains("wgs", "51820");
+        assertThat(d.handshakeSucceeded().status()).isEqualTo(Status.FALSE);
+    }
+
+    @Test
+    void neitherEndWithEndpointIsNoEndpoint() {
+        Lab lab = new Lab();
+        lab.clientDecl = Lab.withEndpoint(lab.clientDecl, null);
+        lab.client.peer = new Lab.PeerB(lab.serverKey, null, List.of("10.77.0.1/32"), 0, 0, 0);
+        lab.client.probe = null;
+        lab.server.peer = new Lab.PeerB(lab.clientKey, null, List.of("10.77.0.2/32"), 0, 0, 0);
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.NoEndpoint);
+        assertThat(d.message()).contains("lab/to-client", "lab/to-server");
+    }
+
+    @Test
+    void hostnameThatDoesNotResolveIsEndpointUnresolvable() {
+        Lab lab = new Lab().clientGetsNoReply();
+        lab.clientDecl = Lab.withEndpoint(lab.clientDecl, "wgs.lab.example:51820");
+        lab.client.peer.endpoint = null;
+        lab.client.peer.tx = 0;
+        lab.client.dns.add(new NodeFacts.Dns("wg0", lab.serverKey, "wgs.lab.example", List.of(), null, "NXDOMAIN"));
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.EndpointUnresolvable);
+        assertThat(d.message()).contains("wgs.lab.example", "NXDOMAIN");
+    }
+
+    @Test
+    void renumberedServerBehindOldDnsAnswerIsStaleEndpointDNS() {
+        Lab lab = new Lab().clientGetsNoReply();
+        lab.clientDecl = Lab.withEndpoint(lab.clientDecl, "wgs.lab.example:51820");
+        lab.client.peer.hs = Lab.COLLECTED_S - 400; // handshake ages, rx frozen
+        lab.client.peer.rx = 348;
+        lab.client.peer.tx = 404 + 148 * 3;
+        lab.client.dns.add(new NodeFacts.Dns("wg0", lab.serverKey, "wgs.lab.example", List.of("192.0.2.10"), "192.0.2.1", null));
+        lab.server.outerAddress("192.0.2.10/24");
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.StaleEndpointDNS);
+        assertThat(d.message()).contains("192.0.2.10", "192.0.2.1", "wgs.lab.example");
+        assertThat(d.findingReasons()).contains(Reason.EndpointMismatch);
+    }
+
+    @Test
+    void endpointAtWrongAddressIsEndpointMismatch() {
+        Lab lab = new Lab().clientGetsNoReply();
+        lab.clientDecl = Lab.withEndpoint(lab.clientDecl, "192.0.2.9:51820");
+        lab.client.peer.endpoint = "192.0.2.9:51820";
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.EndpointMismatch);
+        assertThat(d.message()).contains("192.0.2.9", "wgs", "192.0.2.1");
+        assertThat(d.handshakeSucceeded().reason()).isEqualTo("EndpointMismatch");
+    }
+
+    @Test
+    void endpointAtWrongPortIsPortMismatch() {
+        Lab lab = new Lab().clientGetsNoReply();
+        lab.clientDecl = Lab.withEndpoint(lab.clientDecl, "192.0.2.1:51821");
+        lab.client.peer.endpoint = "192.0.2.1:51821";
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.PortMismatch);
+        assertThat(d.message()).contains("51821", "51820");
+        assertThat(d.remediation().get(0)).contains("192.0.2.1:51820");
+    }
+
+    @Test
+    void dropRuleOnServerPortIsUDPPortBlockedNamingTheRule() {
+        Lab lab = new Lab().clientGetsNoReply().serverCountsArrivals(1);
+        lab.server.firewall.add(new NodeFacts.FirewallRule("nftables", 51820, "inet", "filter", "input", 7L, "drop",
+                "udp dport 51820 drop", 1L));
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.UDPPortBlocked);
+        assertThat(d.message()).contains("inet filter input handle 7", "wgs", "51820", "udp dport 51820 drop");
+        assertThat(d.remediation().get(0)).contains("nft delete rule inet filter input handle 7");
+        assertThat(d.handshakeSucceeded().status()).isEqualTo(Status.FALSE);
+        assertThat(d.trafficFlowing().status()).isEqualTo(Status.FALSE);
+    }
+
+    @Test
+    void iptablesRejectOnOwnPortIsUDPPortBlocked() {
+        Lab lab = new Lab().clientGetsNoReply();
+        lab.client.firewall.add(new NodeFacts.FirewallRule("iptables", 51820, null, "filter", "INPUT", 3L, "reject",
+                "-A INPUT -p udp --dport 51820 -j REJECT", null));
+        Diagnosis d = DiagnosisEngine.diagnose(lab.clientOneSided());
+        assertThat(d.reason()).isEqualTo(Reason.UDPPortBlocked);
+        assertThat(d.message()).contains("iptables rule INPUT #3", "this node wgc", "rejects");
+        assertThat(d.remediation().get(0)).contains("iptables -t filter -D INPUT 3");
+    }
+
+    @Test
+    void initiationsThatNeverReachTheServerArePacketsNotArriving() {
+        Lab lab = new Lab().clientGetsNoReply();
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.PacketsNotArriving);
+        assertThat(d.message()).contains("tx 148 B", "counted 0 packets", "51820", "wgs", "security group");
+    }
+
+    @Test
+    void reportsTooFarApartDoNotProvePacketsNotArriving() {
+        Lab lab = new Lab().clientGetsNoReply();
+        lab.server.collected = Lab.COLLECTED.minusSeconds(200);
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.DiagnosticPending);
+        assertThat(d.handshakeSucceeded().status()).isEqualTo(Status.UNKNOWN);
+    }
+
+    @Test
+    void responderOnlyReachableThroughCgnatIsBehindCGNAT() {
+        Lab lab = new Lab().clientGetsNoReply();
+        lab.clientDecl = Lab.withEndpoint(lab.clientDecl, "100.64.0.1:51820");
+        lab.client.peer.endpoint = "100.64.0.1:51820";
+        lab.server.outerAddress("100.64.0.1/10");
+        lab.server.nat.add(new NodeFacts.Nat("eth0", "100.64.0.1", "CGNAT"));
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.BehindCGNAT);
+        assertThat(d.message()).contains("100.64.0.1", "eth0", "wgs");
+    }
+
+    @Test
+    void wrongServerKeyIsPublicKeyMismatch() {
+        Lab lab = new Lab().clientGetsNoReply().serverCountsArrivals(1);
+        String wrong = Lab.key(lab.random);
+        lab.clientDecl = Lab.withKey(lab.clientDecl, wrong);
+        lab.client.peer.key = wrong;
+        lab.client.probe = new NodeFacts.HandshakeProbe("wg0", wrong, "10.77.0.1", Lab.COLLECTED.minusSeconds(8), 5300L,
+                148L, 0L, false, false, null);
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.PublicKeyMismatch);
+        assertThat(d.message()).contains(prefix(wrong), prefix(lab.serverKey), "wgs");
+        assertThat(d.message()).doesNotContain(lab.serverKey).doesNotContain(wrong);
+    }
+
+    @Test
+    void serverWithoutOurKeyIsPeerUnknownToRemote() {
+        Lab lab = new Lab().clientGetsNoReply().serverCountsArrivals(1);
+        lab.server.peer = null;
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.PeerUnknownToRemote);
+        assertThat(d.message()).contains(prefix(lab.clientKey), "wgs", "lab/to-client", "not loaded");
+    }
+
+    @Test
+    void serverDeclaringAnOldKeyForUsIsPeerUnknownToRemote() {
+        Lab lab = new Lab().clientGetsNoReply().serverCountsArrivals(1);
+        String old = Lab.key(lab.random);
+        lab.server.peer.key = old;
+        lab.serverDecl = Lab.withKey(lab.serverDecl, old);
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.PeerUnknownToRemote);
+        assertThat(d.message()).contains(prefix(old), prefix(lab.clientKey));
+    }
+
+    @Test
+    void differentPresharedKeysArePresharedKeyMismatch() {
+        Lab lab = new Lab().clientGetsNoReply().serverCountsArrivals(1);
+        lab.clientDecl = Lab.withPsk(lab.clientDecl);
+        lab.serverDecl = Lab.withPsk(lab.serverDecl);
+        lab.client.peer.psk = "sha256:1111aaaa";
+        lab.server.peer.psk = "sha256:2222bbbb";
+        // measured: the server answers (148 in, 92 out), the client's rx stays 0
+        lab.server.peer.rx = 148;
+        lab.server.peer.tx = 92;
+        lab.server.peer.endpoint = "192.0.2.2:51820";
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.PresharedKeyMismatch);
+        assertThat(d.message()).contains("fingerprints differ", "rx 148 B, tx 92 B", "wgs", "wgc");
+        assertThat(d.message()).doesNotContain("1111aaaa").doesNotContain("2222bbbb");
+    }
+
+    @Test
+    void responsesArrivingButDroppedArePresharedKeyMismatchWithoutFingerprints() {
+        Lab lab = new Lab().clientGetsNoReply().serverCountsArrivals(1);
+        lab.clientDecl = Lab.withPsk(lab.clientDecl);
+        lab.client.peer.psk = "sha256:1111aaaa";
+        lab.server.peer.psk = "sha256:1111aaaa"; // same fingerprint reported, yet the answers are dropped
+        lab.server.peer.rx = 148;
+        lab.server.peer.tx = 92;
+        lab.client.arrivals.add(new NodeFacts.Arrivals(51820, 1L, List.of(new NodeFacts.SourceCount("192.0.2.1", 1L, 92L)), 6000L));
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.PresharedKeyMismatch);
+        assertThat(d.message()).contains("92-byte responses arrive at wgc");
+    }
+
+    @Test
+    void answersLostOnTheWayBackArePacketsNotArriving() {
+        Lab lab = new Lab().clientGetsNoReply().serverCountsArrivals(1);
+        lab.server.peer.rx = 148;
+        lab.server.peer.tx = 92;
+        lab.client.arrivals.add(new NodeFacts.Arrivals(51820, 0L, List.of(), 6000L));
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.PacketsNotArriving);
+        assertThat(d.message()).contains("answers", "lost on the way back");
+    }
+
+    @Test
+    void unansweredRemoteOutsideTheFleetIsNoResponseWithOrderedChecks() {
+        Lab lab = new Lab().clientGetsNoReply();
+        Diagnosis d = DiagnosisEngine.diagnose(lab.clientOneSided());
+        assertThat(d.reason()).isEqualTo(Reason.NoResponse);
+        assertThat(d.message()).contains("192.0.2.1:51820", "5300 ms", "outside the fleet");
+        assertThat(d.remediation()).hasSizeGreaterThanOrEqualTo(7);
+        assertThat(d.remediation().get(0)).contains("public address and DNS");
+        assertThat(d.remediation().get(2)).contains("Windows Defender Firewall");
+        assertThat(d.remediation().get(5)).contains("hotspot");
+        assertThat(d.handshakeSucceeded().status()).isEqualTo(Status.FALSE);
+    }
+
+    @Test
+    void serverAllowedIpsLackingClientAddressIsAllowedIPsMismatch() {
+        Lab lab = new Lab();
+        lab.server.peer.allowed = List.of("10.77.0.3/32");
+        lab.client.peer.rx = 92; // measured: recent / 92 / 404
+        lab.client.probe = new NodeFacts.HandshakeProbe("wg0", lab.serverKey, "10.77.0.1", Lab.COLLECTED.minusSeconds(8),
+                5300L, 404L, 92L, true, false, null);
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.AllowedIPsMismatch);
+        assertThat(d.message()).contains("10.77.0.3/32", "10.77.0.2", "wgs", prefix(lab.clientKey));
+        assertThat(d.handshakeSucceeded().status()).isEqualTo(Status.TRUE);
+        assertThat(d.trafficFlowing().status()).isEqualTo(Status.FALSE);
+        assertThat(d.trafficFlowing().reason()).isEqualTo("AllowedIPsMismatch");
+    }
+
+    @Test
+    void agentProbeOutsideRunningAllowedIpsIsAllowedIPsMismatch() {
+        Lab lab = new Lab();
+        lab.clientDecl = new DeclaredPeer("lab/to-server", "wg0", lab.serverKey, "192.0.2.1:51820", List.of("10.77.0.1/32"),
+                null, false, null);
+        lab.client.probe = new NodeFacts.HandshakeProbe("wg0", lab.serverKey, "10.77.0.5", Lab.COLLECTED.minusSeconds(8),
+                5300L, 148L, 92L, true, false, null);
+        Diagnosis d = DiagnosisEngine.diagnose(lab.clientOneSided());
+        assertThat(d.reason()).isEqualTo(Reason.AllowedIPsMismatch);
+        assertThat(d.message()).contains("10.77.0.5", "10.77.0.1/32");
+    }
+
+    @Test
+    void allowedIpsRoutedViaAnotherDeviceIsRouteConflict() {
+        Lab lab = new Lab();
+        lab.client.routes.add(new NodeFacts.Route("10.77.0.1", "eth1", "10.0.0.1", "10.0.0.5", null));
+        lab.client.probe = new NodeFacts.HandshakeProbe("wg0", lab.serverKey, "10.77.0.1", Lab.COLLECTED.minusSeconds(8),
+                5300L, 148L, 92L, true, false, null);
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.RouteConflict);
+        assertThat(d.message()).contains("10.77.0.1", "eth1", "wg0", "10.77.0.1/32");
+    }
+
+    @Test
+    void largeDfPingsLostIsMTUBlackholeWithSizes() {
+        Lab lab = new Lab();
+        lab.client.mtuProbes.add(new NodeFacts.MtuProbe("wg0", lab.serverKey, "10.77.0.1", 1000, 1392, List.of(56, 1000, 1392)));
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.MTUBlackhole);
+        assertThat(d.message()).contains("1000 B payload passes", "1392 B fails", "set MTU 1028 on wg0");
+        assertThat(d.remediation().get(0)).contains("ip link set wg0 mtu 1028");
+        assertThat(d.handshakeSucceeded().status()).isEqualTo(Status.TRUE);
+        assertThat(d.trafficFlowing().status()).isEqualTo(Status.FALSE);
+    }
+
+    @Test
+    void failingSizeAboveOwnLinkMtuIsNotABlackhole() {
+        Lab lab = new Lab();
+        lab.client.mtu = 1280;
+        lab.client.mtuProbes.add(new NodeFacts.MtuProbe("wg0", lab.serverKey, "10.77.0.1", 1000, 1392, List.of(56, 1000, 1392)));
+        assertThat(lab.diagnoseClient().reason()).isEqualTo(Reason.Connected);
+    }
+
+    @Test
+    void oldHandshakeWithKeepaliveIsHandshakeStale() {
+        Lab lab = new Lab();
+        lab.clientDecl = Lab.withKeepalive(lab.clientDecl, 25);
+        lab.client.peer.keepalive = 25;
+        lab.client.peer.hs = Lab.COLLECTED_S - 400;
+        lab.server.peer.hs = Lab.COLLECTED_S - 400;
+        lab.client.probe = null;
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.HandshakeStale);
+        assertThat(d.message()).contains("400 s", "180 s");
+        assertThat(d.handshakeSucceeded().status()).isEqualTo(Status.FALSE);
+    }
+
+    @Test
+    void natedClientWithoutKeepaliveAndStaleHandshakeIsKeepaliveMissing() {
+        Lab lab = natLab();
+        lab.client.peer.hs = Lab.COLLECTED_S - 300;
+        lab.client.probe = new NodeFacts.HandshakeProbe("wg0", lab.serverKey, "10.77.0.1", Lab.COLLECTED.minusSeconds(8),
+                5300L, 148L, 0L, false, false, null);
+        lab.client.peer.rx = 348;
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.KeepaliveMissing);
+        assertThat(d.message()).contains("100.64.0.2", "198.51.100.7:40001", "300 s");
+        assertThat(d.remediation().get(0)).contains("persistent-keepalive 25");
+    }
+
+    @Test
+    void serverProbeToIdleNatedClientIsKeepaliveMissing() {
+        Lab lab = natLab();
+        // measured: server to client after idle fails while the session is still young
+        lab.server.probe = new NodeFacts.HandshakeProbe("wg0", lab.clientKey, "10.77.0.2", Lab.COLLECTED.minusSeconds(8),
+                5300L, 96L, 0L, false, false, null);
+        Diagnosis d = DiagnosisEngine.diagnose(lab.serverInFleet());
+        assertThat(d.reason()).isEqualTo(Reason.KeepaliveMissing);
+        assertThat(d.message()).contains("remote node wgc", "behind NAT", "no reply");
+        assertThat(d.trafficFlowing().status()).isEqualTo(Status.FALSE);
+    }
+
+    @Test
+    void natedClientWithoutKeepaliveButWorkingIsConnectedWithAdvisory() {
+        Lab lab = natLab();
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.Connected);
+        assertThat(d.findingReasons()).containsExactly(Reason.KeepaliveMissing);
+    }
+
+    @Test
+    void idleNatedClientWithOldHandshakeIsNotAFailure() {
+        Lab lab = natLab();
+        lab.client.peer.hs = Lab.COLLECTED_S - 3000;
+        lab.server.peer.hs = Lab.COLLECTED_S - 3000;
+        lab.client.probe = null;
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.DiagnosticPending);
+        assertThat(d.message()).contains("3000 s ago", "idle");
+        assertThat(d.findingReasons()).containsExactly(Reason.KeepaliveMissing);
+        assertThat(d.handshakeSucceeded().status()).isEqualTo(Status.UNKNOWN);
+    }
+
+    /** Client behind a masquerading router on 100.64.0.2; the server sees it as the NAT's address. */
+    private static Lab natLab() {
+        Lab lab = new Lab();
+        lab.client.outerAddress("100.64.0.2/24");
+        lab.client.nat.add(new NodeFacts.Nat("eth0", "100.64.0.2", "CGNAT"));
+        lab.server.peer.endpoint = "198.51.100.7:40001";
+        lab.server.arrivals.clear();
+        lab.server.arrivals.add(new NodeFacts.Arrivals(51820, 3L, List.of(new NodeFacts.SourceCount("198.51.100.7", 3L, 480L)), 6000L));
+        return lab;
+    }
+
+    @Test
+    void missingReportIsDiagnosticPending() {
+        Lab lab = new Lab();
+        DiagnosisInput in = new DiagnosisInput(lab.clientDecl, "wgc", null, null, null, List.of(), Lab.NOW, Duration.ofMinutes(5));
+        Diagnosis d = DiagnosisEngine.diagnose(in);
+        assertThat(d.reason()).isEqualTo(Reason.DiagnosticPending);
+        assertThat(d.message()).contains("no report from node wgc");
+        assertThat(d.handshakeSucceeded().status()).isEqualTo(Status.UNKNOWN);
+    }
+
+    @Test
+    void staleReportIsDiagnosticPending() {
+        Lab lab = new Lab();
+        lab.client.collected = Lab.NOW.minusSeconds(900);
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.DiagnosticPending);
+        assertThat(d.message()).contains("900 s old", "stale after 300 s");
+    }
+
+    @Test
+    void idlePeerNeverProvokedIsNotAFailure() {
+        Lab lab = new Lab();
+        lab.client.peer.hs = 0;
+        lab.client.peer.rx = 0;
+        lab.client.peer.tx = 0;
+        lab.client.probe = null;
+        lab.server.peer.hs = 0;
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.DiagnosticPending);
+        assertThat(d.message()).contains("idle", "not a failure");
+        assertThat(d.handshakeSucceeded().status()).isEqualTo(Status.UNKNOWN);
+        assertThat(d.configInSync().status()).isEqualTo(Status.TRUE);
+    }
+
+    @Test
+    void failedJobIsDiagnosticFailed() {
+        Lab lab = new Lab();
+        Diagnosis d = DiagnosisEngine.diagnose(lab.clientInFleet().withLocalFailure("Job timed out after 120 s"));
+        assertThat(d.reason()).isEqualTo(Reason.DiagnosticFailed);
+        assertThat(d.message()).contains("Job timed out after 120 s", "wgc");
+    }
+
+    @Test
+    void unreadableWireGuardStateIsDiagnosticFailed() {
+        Lab lab = new Lab();
+        lab.client.hasInterface = false;
+        lab.client.errors.add(new NodeFacts.CollectionError("wg", "Unable to access interface: Operation not permitted"));
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.DiagnosticFailed);
+        assertThat(d.message()).contains("Operation not permitted");
+    }
+
+    @Test
+    void missingRemoteReportLeavesUnprovenFailureUnknown() {
+        Lab lab = new Lab().clientGetsNoReply();
+        DiagnosisInput in = lab.clientInFleet().withRemote(new DiagnosisInput.RemoteSide(lab.serverDecl, "wgs", null, null));
+        Diagnosis d = DiagnosisEngine.diagnose(in);
+        assertThat(d.reason()).isEqualTo(Reason.DiagnosticPending);
+        assertThat(d.message()).contains("no report from remote node wgs");
+    }
+
+    @Test
+    void summaryNamesTheFailingNode() {
+        Lab ok = new Lab();
+        Lab bad = new Lab().clientGetsNoReply();
+        bad.server.bound = false;
+        Diagnosis s = DiagnosisEngine.summarize(List.of(
+                new NodeDiagnosis("wgc-a", ok.diagnoseClient()),
+                new NodeDiagnosis("wgc-b", bad.diagnoseClient())));
+        assertThat(s.reason()).isEqualTo(Reason.NotListening);
+        assertThat(s.message()).startsWith("node wgc-b: ");
+        assertThat(s.handshakeSucceeded().status()).isEqualTo(Status.FALSE);
+        Diagnosis all = DiagnosisEngine.summarize(List.of(
+                new NodeDiagnosis("wgc-a", ok.diagnoseClient()),
+                new NodeDiagnosis("wgc-b", ok.diagnoseClient())));
+        assertThat(all.reason()).isEqualTo(Reason.Connected);
+        assertThat(all.handshakeSucceeded().status()).isEqualTo(Status.TRUE);
+    }
+
+    @Test
+    void provenFaultOnOneNodeOutranksUnknownOnAnother() {
+        Lab pending = new Lab();
+        pending.client.collected = Lab.NOW.minusSeconds(3600);
+        Lab bad = new Lab().clientGetsNoReply();
+        Diagnosis s = DiagnosisEngine.summarize(List.of(
+                new NodeDiagnosis("a", pending.diagnoseClient()),
+                new NodeDiagnosis("b", bad.diagnoseClient())));
+        assertThat(s.reason()).isEqualTo(Reason.PacketsNotArriving);
+        assertThat(s.findingReasons()).contains(Reason.DiagnosticPending);
+    }
+}
