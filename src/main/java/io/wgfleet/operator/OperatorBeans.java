@@ -1,6 +1,7 @@
 package io.wgfleet.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -21,5 +22,11 @@ public class OperatorBeans {
     @ApplicationScoped
     PeerEventRecorder eventRecorder(KubernetesClient client, Clock clock) {
         return new PeerEventRecorder(client, clock);
+    }
+
+    @Produces
+    @ApplicationScoped
+    PeerMetrics peerMetrics(MeterRegistry registry) {
+        return new PeerMetrics(registry);
     }
 }

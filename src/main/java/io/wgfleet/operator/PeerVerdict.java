@@ -1,6 +1,9 @@
 package io.wgfleet.operator;
 
 import io.wgfleet.api.v1alpha1.RootCause;
+import io.wgfleet.diagnosis.ConditionVerdict;
+import io.wgfleet.diagnosis.Diagnosis;
+import io.wgfleet.diagnosis.Reason;
 import io.wgfleet.operator.status.ConditionType;
 import io.wgfleet.operator.status.DesiredCondition;
 import java.util.ArrayList;
@@ -36,6 +39,34 @@ public record PeerVerdict(List<DesiredCondition> conditions, RootCause rootCause
                 DesiredCondition.unknown(ConditionType.CONFIG_IN_SYNC, reason, message),
                 DesiredCondition.unknown(ConditionType.TRAFFIC_FLOWING, reason, message)),
                 rootCause(reason, message, evidence, remediation));
+    }
+
+    /**
+     * The engine's diagnosis as conditions. Ready is True only for Connected, Unknown while
+     * evidence is missing or the diagnostic failed, False for every proven fault.
+     *
+     * @param roundInProgress null when the round is complete, else what it waits for
+     */
+    public static PeerVerdict fromDiagnosis(Diagnosis d, String roundInProgress) {
+        Reason reason = d.reason();
+        String readyStatus = reason == Reason.Connected ? "True" : reason.isUnknown() ? "Unknown" : "False";
+        RootCause rc = rootCause(reason.name(), d.message(), d.evidence(), d.remediation());
+        rc.setAdditionalFindings(d.findings().stream()
+                .map(f -> new io.wgfleet.api.v1alpha1.Finding(f.reason().name(), f.message()))
+                .collect(java.util.stream.Collectors.toCollection(ArrayList::new)));
+        return new PeerVerdict(List.of(
+                new DesiredCondition(ConditionType.READY, readyStatus, reason.name(), d.message()),
+                roundInProgress == null
+                        ? DesiredCondition.of(ConditionType.RECONCILING, false, "DiagnosisComplete", "The latest diagnosis round is complete.")
+                        : DesiredCondition.of(ConditionType.RECONCILING, true, "DiagnosisInProgress", roundInProgress),
+                DesiredCondition.of(ConditionType.STALLED, false, reason.name(), "Nothing blocks diagnosis."),
+                condition(ConditionType.HANDSHAKE_SUCCEEDED, d.handshakeSucceeded()),
+                condition(ConditionType.CONFIG_IN_SYNC, d.configInSync()),
+                condition(ConditionType.TRAFFIC_FLOWING, d.trafficFlowing())), rc);
+    }
+
+    private static DesiredCondition condition(ConditionType type, ConditionVerdict v) {
+        return new DesiredCondition(type, v.status().text(), v.reason(), v.message());
     }
 
     static RootCause rootCause(String reason, String message, List<String> evidence, List<String> remediation) {

@@ -66,7 +66,7 @@ class WireGuardPeerReconcilerTest {
         assertThat(p.getStatus().getConditions()).extracting(Condition::getType)
                 .containsExactly("Ready", "Reconciling", "Stalled", "HandshakeSucceeded", "ConfigInSync", "TrafficFlowing");
         assertThat(p.getStatus().getConditions()).allSatisfy(c -> {
-            assertThat(c.getReason()).isEqualTo("DiagnosticPending");
+            assertThat(c.getReason()).isEqualTo(c.getType().equals("Reconciling") ? "DiagnosisInProgress" : "DiagnosticPending");
             assertThat(c.getObservedGeneration()).isEqualTo(p.getMetadata().getGeneration());
             assertThat(c.getLastTransitionTime()).isNotBlank();
         });
