@@ -224,7 +224,14 @@ public class WireGuardPeerReconciler implements Reconciler<WireGuardPeer> {
             if (conflict != null) {
                 verdict = conflict;
             } else if (targetNodes.isEmpty()) {
-                verdict = PeerVerdicts.noMatchingNodes(peer.getSpec());
+                String deleted = deletedDuringRound(previous);
+                if (deleted != null) {
+                    verdict = PeerVerdicts.nodeDeleted(deleted);
+                    // keep naming the lost node until its Job is gone, so the verdict does not flap
+                    targetNodes = List.of(previous.getTargetNodes().split(","));
+                } else {
+                    verdict = PeerVerdicts.noMatchingNodes(peer.getSpec());
+                }
             } else {
                 Duration interval = SpecValidator.interval(peer.getSpec());
                 Optional<WireGuardPeer> remote = remotePeer(peer);
@@ -275,6 +282,26 @@ public class WireGuardPeerReconciler implements Reconciler<WireGuardPeer> {
         peer.setStatus(next);
         UpdateControl<WireGuardPeer> patch = UpdateControl.patchStatus(peer);
         return again == null ? patch : patch.rescheduleAfter(again);
+    }
+
+    /** Why the round failed on a node that hosted the peer and no longer exists, or null. */
+    private String deletedDuringRound(WireGuardPeerStatus previous) {
+        if (previous == null || previous.getTargetNodes() == null || previous.getDiagnosisRound() == null) {
+            return null;
+        }
+        Instant since = RoundPlanner.parse(previous.getDiagnosisRound().getRequestedAt());
+        if (since == null) {
+            return null;
+        }
+        for (String node : previous.getTargetNodes().split(",")) {
+            if (nodes.get(new ResourceID(node)).isEmpty()) {
+                DiagnosticRounds.NodeRound r = rounds.status(node, since);
+                if (r.state() == DiagnosticRounds.State.FAILED) {
+                    return r.detail();
+                }
+            }
+        }
+        return null;
     }
 
     /** Our own last decision when the cache has not caught up with it yet. */

@@ -1,0 +1,477 @@
+package io.wgfleet.operator;
+
+import static io.wgfleet.testing.Peers.node;
+import static io.wgfleet.testing.Peers.peer;
+import static io.wgfleet.testing.Reports.arrivals;
+import static io.wgfleet.testing.Reports.nftDrop;
+import static io.wgfleet.testing.Reports.probe;
+import static io.wgfleet.testing.Reports.report;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.restassured.RestAssured;
+import io.wgfleet.api.v1alpha1.PeerRef;
+import io.wgfleet.api.v1alpha1.WireGuardNodeReport;
+import io.wgfleet.api.v1alpha1.WireGuardPeer;
+import io.wgfleet.operator.jobs.DiagnosticJobFactory;
+import io.wgfleet.operator.status.ConditionType;
+import io.wgfleet.testing.Reports;
+import io.wgfleet.testing.TestClock;
+import io.wgfleet.testing.TestKeys;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Rounds, Jobs and reports to status, against the mock API server. The test plays the
+ * kubelet and the node agent: it writes each node's report and marks the Job finished.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+class ReportsToStatusTest {
+
+    static final String AGENT_NS = "wgfleet-system";
+
+    @KubernetesTestServer
+    KubernetesServer server;
+
+    @Inject
+    KubernetesClient client;
+
+    @Inject
+    TestClock clock;
+
+    String ns;
+    String tag;
+
+    @BeforeEach
+    void namespace() {
+        tag = UUID.randomUUID().toString().substring(0, 6);
+        ns = "r-" + tag;
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+    }
+
+    @AfterEach
+    void cleanUp() {
+        // free the concurrency slots and the nodes for the next test
+        client.resources(WireGuardPeer.class).inNamespace(ns).delete();
+        client.batch().v1().jobs().inNamespace(AGENT_NS).delete();
+        clock.reset();
+    }
+
+    String node(String name) {
+        String n = name + "-" + tag;
+        client.nodes().resource(node(n, Map.of("site", tag))).create();
+        return n;
+    }
+
+    // --- Jobs ---------------------------------------------------------------------
+
+    @Test
+    void oneJobPerNodePerRoundAndNoMoreThanTheBoundAtOnce() {
+        List<String> nodes = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            nodes.add(node("n" + i));
+        }
+        for (int i = 0; i < 20; i++) {
+            client.resource(peer(ns, "p" + i, nodes.get(i % 5), "wg0", "10.8." + i + ".0/24")).create();
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> jobs().size() == 3);
+        sleep(1000);
+        assertThat(jobs()).hasSize(3); // max-concurrent-jobs=3 in the test profile
+        assertThat(jobs()).extracting(this::jobNode).doesNotHaveDuplicates();
+        Job first = jobs().get(0);
+        String firstNode = jobNode(first);
+        int index = nodes.indexOf(firstNode);
+        assertThat(first.getSpec().getTemplate().getSpec().getContainers().get(0).getCommand())
+                .containsSubsequence("--peers", List.of(0, 1, 2, 3).stream().map(k -> ns + "/p" + (index + 5 * k))
+                        .sorted().collect(Collectors.joining(",")));
+
+        for (Job j : jobs()) {
+            finish(j, true);
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> jobs().size() == 5);
+        assertThat(jobs()).extracting(this::jobNode).containsExactlyInAnyOrderElementsOf(nodes);
+    }
+
+    @Test
+    void specChangeAnnotationAndIntervalEachStartARound() {
+        String n = node("gw");
+        WireGuardPeer p = clientPeer("to-server", n, TestKeys.key());
+        client.resource(p).create();
+        Job first = awaitJobs(n, 1).get(0);
+        agentReports(n, healthyClient(n, p), first);
+        WireGuardPeer connected = awaitReady(p, "True", "Connected");
+        assertThat(condition(connected, ConditionType.RECONCILING).getStatus()).isEqualTo("False");
+        assertThat(connected.getStatus().getDiagnosisRound().getTrigger()).isEqualTo("FirstDiagnosis");
+        assertThat(connected.getStatus().getNodes()).singleElement().satisfies(s -> {
+            assertThat(s.getRxBytes()).isEqualTo(348L);
+            assertThat(s.getEndpoint()).isEqualTo("192.0.2.1:51820");
+        });
+
+        // annotation: a new round, and meanwhile the verdict from the last report stands
+        edit(p, x -> x.getMetadata().setAnnotations(Map.of(WireGuardPeer.DIAGNOSE_ANNOTATION, "1")));
+        Job second = awaitJobs(n, 2).get(1);
+        WireGuardPeer during = awaitReconciling(p, "True");
+        assertThat(condition(during, ConditionType.READY).getStatus()).isEqualTo("True");
+        assertThat(during.getStatus().getDiagnosisRound().getTrigger()).isEqualTo("Requested");
+        agentReports(n, healthyClient(n, p), second);
+        awaitReconciling(p, "False");
+
+        // spec change: a new round whose verdict waits for new evidence
+        edit(p, x -> x.getSpec().setPersistentKeepalive(25));
+        Job third = awaitJobs(n, 3).get(2);
+        WireGuardPeer pending = awaitReady(p, "Unknown", "DiagnosticPending");
+        assertThat(pending.getStatus().getDiagnosisRound().getTrigger()).isEqualTo("SpecChanged");
+        agentReports(n, healthyClient(n, p), third);
+        awaitReady(p, "True", "Connected");
+
+        // interval (5m default): move the clock, then any event looks again
+        clock.advance(Duration.ofMinutes(6));
+        edit(p, x -> x.getMetadata().setAnnotations(Map.of(WireGuardPeer.DIAGNOSE_ANNOTATION, "1", "touch", "1")));
+        awaitJobs(n, 4);
+        await().until(() -> get(p).getStatus().getDiagnosisRound().getTrigger().equals("IntervalElapsed"));
+    }
+
+    @Test
+    void bothEndsOfAnInFleetTunnelStartTogether() {
+        String a = node("a");
+        String b = node("b");
+        Pair pair = pair(a, b);
+        await().atMost(Duration.ofSeconds(15)).until(() -> jobsOf(a).size() == 1 && jobsOf(b).size() == 1);
+        Instant ta = Instant.parse(jobsOf(a).get(0).getMetadata().getAnnotations().get("wgfleet.io/round-started-at"));
+        Instant tb = Instant.parse(jobsOf(b).get(0).getMetadata().getAnnotations().get("wgfleet.io/round-started-at"));
+        assertThat(Duration.between(ta, tb).abs()).isLessThan(Duration.ofSeconds(2));
+        assertThat(pair.client.getSpec().getRemotePeerRef().getName()).isEqualTo(pair.server.getMetadata().getName());
+    }
+
+    // --- reports to status ----------------------------------------------------------
+
+    record Pair(WireGuardPeer client, WireGuardPeer server, String clientKey, String serverKey) {
+    }
+
+    /** wgc on node a initiates to wgs on node b; each declares the other with remotePeerRef. */
+    Pair pair(String a, String b) {
+        String clientKey = TestKeys.key();
+        String serverKey = TestKeys.key();
+        WireGuardPeer toServer = peer(ns, "to-server", a, "wg0", "10.77.0.1/32");
+        toServer.getSpec().setPublicKey(serverKey);
+        toServer.getSpec().setEndpoint("192.0.2.1:51820");
+        toServer.getSpec().setProbeAddress("10.77.0.1");
+        toServer.getSpec().setRemotePeerRef(new PeerRef("to-client", null));
+        WireGuardPeer toClient = peer(ns, "to-client", b, "wg0", "10.77.0.2/32");
+        toClient.getSpec().setPublicKey(clientKey);
+        toClient.getSpec().setRemotePeerRef(new PeerRef("to-server", null));
+        client.resource(toServer).create();
+        client.resource(toClient).create();
+        return new Pair(toServer, toClient, clientKey, serverKey);
+    }
+
+    WireGuardNodeReport clientSide(String node, Pair p, boolean healthy) {
+        Instant now = clock.instant();
+        long hs = healthy ? now.getEpochSecond() - 5 : 0;
+        WireGuardNodeReport r = report(node, now, "wg0", p.clientKey(), 51821, "192.0.2.2/24", "10.77.0.2/24",
+                List.of(Reports.peer(p.serverKey(), "192.0.2.1:51820", "10.77.0.1/32", hs, healthy ? 348 : 0, healthy ? 404 : 148)));
+        r.getSpec().getHandshakeProbes().add(probe("wg0", p.serverKey(), "10.77.0.1", now.minusSeconds(6), healthy));
+        return r;
+    }
+
+    WireGuardNodeReport serverSide(String node, Pair p, boolean healthy, boolean dropRule) {
+        Instant now = clock.instant();
+        long hs = healthy ? now.getEpochSecond() - 5 : 0;
+        WireGuardNodeReport r = report(node, now, "wg0", p.serverKey(), 51820, "192.0.2.1/24", "10.77.0.1/24",
+                List.of(Reports.peer(p.clientKey(), healthy ? "192.0.2.2:51821" : null, "10.77.0.2/32", hs, healthy ? 404 : 0, healthy ? 348 : 0)));
+        r.getSpec().getArrivals().add(arrivals(51820, "192.0.2.2", dropRule ? 1 : 3));
+        if (dropRule) {
+            r.getSpec().getFirewallFindings().add(nftDrop(51820, 7));
+        }
+        return r;
+    }
+
+    @Test
+    void aHealthyPairIsConnectedOnBothEnds() {
+        String a = node("a");
+        String b = node("b");
+        Pair p = pair(a, b);
+        await().atMost(Duration.ofSeconds(15)).until(() -> jobsOf(a).size() == 1 && jobsOf(b).size() == 1);
+        agentReports(b, serverSide(b, p, true, false), jobsOf(b).get(0));
+        agentReports(a, clientSide(a, p, true), jobsOf(a).get(0));
+
+        WireGuardPeer c = awaitReady(p.client(), "True", "Connected");
+        WireGuardPeer s = awaitReady(p.server(), "True", "Connected");
+        assertThat(condition(c, ConditionType.HANDSHAKE_SUCCEEDED).getStatus()).isEqualTo("True");
+        assertThat(c.getStatus().getLatestHandshakeTime()).isNotNull();
+        assertThat(c.getStatus().getLastDiagnosisTime()).isNotNull();
+        assertThat(s.getStatus().getNodes().get(0).getRxBytes()).isEqualTo(404L);
+
+        // metrics in the exporters' format, with the report's values
+        String metrics = RestAssured.get("/q/metrics").asString();
+        assertThat(metrics).containsPattern("wireguard_peer_receive_bytes_total\\{[^}]*name=\"to-server\"[^}]*node=\"" + a + "\"[^}]*} 348\\.0");
+        assertThat(metrics).containsPattern("wireguard_peer_transmit_bytes_total\\{[^}]*name=\"to-server\"[^}]*} 404\\.0");
+        assertThat(metrics).containsPattern("wireguard_peer_last_handshake_timestamp_seconds\\{[^}]*name=\"to-server\"[^}]*} [1-9]");
+        assertThat(metrics).containsPattern("wgfleet_peer_ready\\{[^}]*name=\"to-server\"[^}]*} 1\\.0");
+        assertThat(metrics).containsPattern("wgfleet_peer_root_cause\\{[^}]*name=\"to-server\"[^}]*reason=\"Connected\"[^}]*} 1\\.0");
+        assertThat(metrics).contains("wgfleet_jobs_started_total", "wgfleet_diagnosis_duration_seconds_bucket");
+        assertThat(metrics).doesNotContain(p.clientKey()).doesNotContain(p.serverKey());
+    }
+
+    @Test
+    void aBlockedPortOnTheResponderIsUdpPortBlockedNamingTheRuleAndEventsFireOncePerTransition() {
+        String a = node("a");
+        String b = node("b");
+        Pair p = pair(a, b);
+        await().atMost(Duration.ofSeconds(15)).until(() -> jobsOf(a).size() == 1 && jobsOf(b).size() == 1);
+        agentReports(b, serverSide(b, p, false, true), jobsOf(b).get(0));
+        agentReports(a, clientSide(a, p, false), jobsOf(a).get(0));
+
+        WireGuardPeer c = awaitReady(p.client(), "False", "UDPPortBlocked");
+        assertThat(condition(c, ConditionType.READY).getMessage()).contains("inet filter input handle 7", "51820");
+        assertThat(condition(c, ConditionType.HANDSHAKE_SUCCEEDED).getStatus()).isEqualTo("False");
+        assertThat(c.getStatus().getRootCause().getRemediation().get(0)).contains("nft delete rule inet filter input handle 7");
+
+        // reconciling again (an unrelated annotation) records no second Event
+        edit(p.client(), x -> x.getMetadata().setAnnotations(Map.of("example.com/touch", "1")));
+        sleep(1500);
+        List<Event> blocked = events(p.client()).stream().filter(e -> "UDPPortBlocked".equals(e.getReason())).toList();
+        assertThat(blocked).isNotEmpty().allSatisfy(e -> {
+            assertThat(e.getType()).isEqualTo("Warning");
+            assertThat(e.getCount()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void aFailedJobIsDiagnosticFailedNamingTheNode() {
+        String n = node("gw");
+        WireGuardPeer p = clientPeer("to-server", n, TestKeys.key());
+        client.resource(p).create();
+        Job job = awaitJobs(n, 1).get(0);
+        finish(job, false);
+
+        WireGuardPeer failed = awaitReady(p, "Unknown", "DiagnosticFailed");
+        assertThat(condition(failed, ConditionType.HANDSHAKE_SUCCEEDED).getStatus()).isEqualTo("Unknown");
+        assertThat(condition(failed, ConditionType.HANDSHAKE_SUCCEEDED).getReason()).isEqualTo("DiagnosticFailed");
+        assertThat(condition(failed, ConditionType.READY).getMessage()).contains(n, "DeadlineExceeded");
+    }
+
+    @Test
+    void aNodeDeletedDuringItsRoundIsDiagnosticFailedNamingTheNode() {
+        String n = node("gw");
+        WireGuardPeer p = clientPeer("to-server", n, TestKeys.key());
+        client.resource(p).create();
+        awaitJobs(n, 1);
+        awaitReady(p, "Unknown", "DiagnosticPending");
+        client.nodes().withName(n).delete();
+
+        WireGuardPeer failed = awaitReady(p, "Unknown", "DiagnosticFailed");
+        assertThat(condition(failed, ConditionType.READY).getMessage()).contains("node " + n, "deleted");
+    }
+
+    @Test
+    void anOldReportIsStaleAndNotPresentedAsFresh() {
+        String n = node("gw");
+        WireGuardPeer p = clientPeer("to-server", n, TestKeys.key());
+        client.resource(p).create();
+        agentReports(n, healthyClient(n, p), awaitJobs(n, 1).get(0));
+        awaitReady(p, "True", "Connected");
+
+        clock.advance(Duration.ofMinutes(20)); // the next round's Job never finishes
+        edit(p, x -> x.getMetadata().setAnnotations(Map.of("example.com/touch", "1")));
+        WireGuardPeer stale = awaitReady(p, "Unknown", "DiagnosticPending");
+        assertThat(condition(stale, ConditionType.READY).getMessage()).containsIgnoringCase("stale");
+        assertThat(condition(stale, ConditionType.RECONCILING).getStatus()).isEqualTo("True");
+    }
+
+    @Test
+    void apiCallsOfOneRoundFor100PeersOn10Nodes() throws Exception {
+        List<String> nodes = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            nodes.add(node("c" + i));
+        }
+        drain();
+        List<WireGuardPeer> peers = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            WireGuardPeer p = clientPeer("p" + i, nodes.get(i % 10), TestKeys.key());
+            p.getSpec().setAllowedIPs(List.of("10.77." + i + ".1/32"));
+            p.getSpec().setProbeAddress("10.77." + i + ".1");
+            client.resource(p).create();
+            peers.add(p);
+        }
+        // play the kubelet until every node has reported once
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            for (Job j : jobs()) {
+                if (j.getStatus() == null || j.getStatus().getConditions() == null || j.getStatus().getConditions().isEmpty()) {
+                    String n = jobNode(j);
+                    List<io.wgfleet.api.v1alpha1.PeerReport> lines = new ArrayList<>();
+                    for (WireGuardPeer p : peers) {
+                        if (p.getSpec().getNodeName().equals(n)) {
+                            lines.add(Reports.peer(p.getSpec().getPublicKey(), "192.0.2.1:51820", p.getSpec().getAllowedIPs().get(0),
+                                    clock.instant().getEpochSecond() - 5, 348, 404));
+                        }
+                    }
+                    WireGuardNodeReport r = report(n, clock.instant(), "wg0", TestKeys.key(), 51821, "192.0.2.2/24", "10.77.200.2/16", lines);
+                    agentReports(n, r, j);
+                }
+            }
+            return peers.stream().allMatch(p -> {
+                WireGuardPeer x = get(p);
+                return x.getStatus() != null && x.getStatus().getDiagnosisRound() != null
+                        && Boolean.TRUE.equals(x.getStatus().getDiagnosisRound().getComplete());
+            });
+        });
+        sleep(2000); // let the last status writes land
+        Map<String, Long> byKind = new TreeMap<>();
+        for (RecordedRequest r : drain()) {
+            String path = r.getPath().replaceAll("\\?.*", "");
+            String kind = path.contains("/jobs") ? "jobs" : path.contains("/events") ? "events"
+                    : path.contains("/wireguardnodereports") ? "nodereports(test agent)"
+                    : path.endsWith("/status") ? "peer status" : path.contains("/wireguardpeers") ? "peers" : "other";
+            byKind.merge(r.getMethod() + " " + kind, 1L, Long::sum);
+        }
+        System.out.println("API calls for one round of 100 peers on 10 nodes: " + byKind);
+        long operatorCalls = byKind.entrySet().stream()
+                .filter(e -> !e.getKey().contains("test agent") && !e.getKey().startsWith("GET") && !e.getKey().contains("POST peers"))
+                .filter(e -> !(e.getKey().equals("PUT jobs") || e.getKey().equals("PATCH jobs")))
+                .mapToLong(Map.Entry::getValue).sum();
+        // 10 Job creations, about two status writes per peer (pending, then verdict), Events on transitions
+        assertThat(byKind.getOrDefault("POST jobs", 0L)).isEqualTo(10);
+        assertThat(operatorCalls).isLessThan(700);
+    }
+
+    // --- helpers ---------------------------------------------------------------------
+
+    WireGuardPeer clientPeer(String name, String node, String serverKey) {
+        WireGuardPeer p = peer(ns, name, node, "wg0", "10.77.0.1/32");
+        p.getSpec().setPublicKey(serverKey);
+        p.getSpec().setEndpoint("192.0.2.1:51820");
+        p.getSpec().setProbeAddress("10.77.0.1");
+        return p;
+    }
+
+    WireGuardNodeReport healthyClient(String node, WireGuardPeer p) {
+        Instant now = clock.instant();
+        WireGuardNodeReport r = report(node, now, "wg0", TestKeys.key(), 51821, "192.0.2.2/24", "10.77.0.2/24",
+                List.of(Reports.peer(p.getSpec().getPublicKey(), "192.0.2.1:51820", "10.77.0.1/32", now.getEpochSecond() - 5, 348, 404)));
+        r.getSpec().getHandshakeProbes().add(probe("wg0", p.getSpec().getPublicKey(), "10.77.0.1", now.minusSeconds(6), true));
+        return r;
+    }
+
+    /** What the agent and the kubelet do at the end of a round: write the report, then finish the Job. */
+    void agentReports(String node, WireGuardNodeReport r, Job job) {
+        WireGuardNodeReport existing = client.resources(WireGuardNodeReport.class).withName(node).get();
+        if (existing == null) {
+            client.resource(r).create();
+        } else {
+            existing.setSpec(r.getSpec());
+            client.resource(existing).update();
+        }
+        finish(job, true);
+    }
+
+    void finish(Job job, boolean ok) {
+        Job j = client.batch().v1().jobs().inNamespace(AGENT_NS).withName(job.getMetadata().getName()).get();
+        JobStatus st = new JobStatus();
+        st.setConditions(List.of(new JobConditionBuilder().withType(ok ? "Complete" : "Failed").withStatus("True")
+                .withReason(ok ? null : "DeadlineExceeded")
+                .withMessage(ok ? null : "Job was active longer than specified deadline").build()));
+        st.setSucceeded(ok ? 1 : 0);
+        st.setFailed(ok ? 0 : 1);
+        j.setStatus(st);
+        client.batch().v1().jobs().inNamespace(AGENT_NS).resource(j).updateStatus();
+    }
+
+    List<Job> jobs() {
+        return client.batch().v1().jobs().inNamespace(AGENT_NS).list().getItems().stream()
+                .filter(j -> jobNode(j).endsWith("-" + tag))
+                .sorted(java.util.Comparator.comparing(j -> j.getMetadata().getAnnotations().get("wgfleet.io/round-started-at")))
+                .toList();
+    }
+
+    List<Job> jobsOf(String node) {
+        return jobs().stream().filter(j -> node.equals(jobNode(j))).toList();
+    }
+
+    List<Job> awaitJobs(String node, int count) {
+        await().atMost(Duration.ofSeconds(15)).until(() -> jobsOf(node).size() >= count);
+        return jobsOf(node);
+    }
+
+    String jobNode(Job j) {
+        return j.getMetadata().getAnnotations().get(DiagnosticJobFactory.NODE_ANNOTATION);
+    }
+
+    WireGuardPeer get(WireGuardPeer p) {
+        return client.resources(WireGuardPeer.class).inNamespace(p.getMetadata().getNamespace()).withName(p.getMetadata().getName()).get();
+    }
+
+    void edit(WireGuardPeer p, java.util.function.Consumer<WireGuardPeer> change) {
+        client.resources(WireGuardPeer.class).inNamespace(p.getMetadata().getNamespace()).withName(p.getMetadata().getName())
+                .edit(x -> {
+                    change.accept(x);
+                    return x;
+                });
+    }
+
+    WireGuardPeer awaitUntil(WireGuardPeer p, Predicate<WireGuardPeer> ok) {
+        return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .until(() -> get(p), x -> x != null && x.getStatus() != null && x.getStatus().getConditions().size() == 6 && ok.test(x));
+    }
+
+    WireGuardPeer awaitReady(WireGuardPeer p, String status, String reason) {
+        return awaitUntil(p, x -> status.equals(condition(x, ConditionType.READY).getStatus())
+                && reason.equals(condition(x, ConditionType.READY).getReason()));
+    }
+
+    WireGuardPeer awaitReconciling(WireGuardPeer p, String status) {
+        return awaitUntil(p, x -> status.equals(condition(x, ConditionType.RECONCILING).getStatus()));
+    }
+
+    static Condition condition(WireGuardPeer p, ConditionType type) {
+        return p.getStatus().getConditions().stream().filter(c -> c.getType().equals(type.type())).findFirst().orElseThrow();
+    }
+
+    List<Event> events(WireGuardPeer p) {
+        return client.v1().events().inNamespace(p.getMetadata().getNamespace()).list().getItems().stream()
+                .filter(e -> p.getMetadata().getName().equals(e.getInvolvedObject().getName()))
+                .toList();
+    }
+
+    List<RecordedRequest> drain() throws InterruptedException {
+        List<RecordedRequest> out = new ArrayList<>();
+        RecordedRequest r;
+        while ((r = server.getKubernetesMockServer().takeRequest(50, TimeUnit.MILLISECONDS)) != null) {
+            out.add(r);
+        }
+        return out;
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
