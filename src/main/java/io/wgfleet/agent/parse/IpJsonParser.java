@@ -1,9 +1,9 @@
 package io.wgfleet.agent.parse;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
@@ -96,18 +96,15 @@ public final class IpJsonParser {
             }
         }
         List<JsonNode> results = new ArrayList<>();
-        try (MappingIterator<JsonNode> it = JSON.readerFor(JsonNode.class).readValues(stdout)) {
-            while (it.hasNextValue()) {
-                results.add(it.nextValue());
+        // one JSON array per successful lookup, back to back (a MappingIterator would unwrap the arrays)
+        try (JsonParser p = JSON.getFactory().createParser(stdout)) {
+            while (p.nextToken() != null) {
+                results.add(JSON.readTree(p));
             }
         } catch (JsonProcessingException e) {
             throw jsonError(src, e);
-        } catch (IOException | RuntimeException e) {
-            Throwable c = e.getCause() instanceof JsonProcessingException ? e.getCause() : e;
-            if (c instanceof JsonProcessingException j) {
-                throw jsonError(src, j);
-            }
-            throw new ParseException(src, 0, "unreadable output: " + c.getClass().getSimpleName());
+        } catch (IOException e) {
+            throw new ParseException(src, 0, "unreadable output: " + e.getClass().getSimpleName());
         }
         if (results.size() + failed.size() != destinations.size()) {
             throw new ParseException(src, 0, destinations.size() + " lookups asked, " + results.size()
