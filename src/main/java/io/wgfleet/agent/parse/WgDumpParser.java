@@ -61,7 +61,11 @@ public final class WgDumpParser {
                     // the port first: a peer line mistaken for an interface line (output that lost its
                     // first lines) fails here, before its preshared key column could pass as a public key
                     currentPort = (int) number(line.get(3), lineNo, "listen port", 65535);
-                    // column 2 is the private key: skipped, never read
+                    // column 2 is the private key: skipped, never read, except to refuse a garbled line
+                    // that repeats it as the public key (copying that out would store the secret)
+                    if (line.sameText(1, 2)) {
+                        throw new ParseException(SOURCE, lineNo, "interface line repeats one value in its key columns (garbled output?)");
+                    }
                     currentPub = checkKey(line, 2, lineNo, "public key");
                     String fw = line.get(4);
                     currentFwmark = "off".equals(fw) ? null : fw;
@@ -84,6 +88,10 @@ public final class WgDumpParser {
     }
 
     private static WgDump.Peer peer(Line line, int lineNo) throws ParseException {
+        if (line.sameText(1, 2)) {
+            // the preshared key in the public key's place: refuse rather than store it as a public key
+            throw new ParseException(SOURCE, lineNo, "peer line repeats one value in its key columns (garbled output?)");
+        }
         String pub = checkKey(line, 1, lineNo, "peer public key");
         String psk = null;
         if (!line.equals(2, NONE)) {
@@ -158,6 +166,11 @@ public final class WgDumpParser {
 
         String get(int i) {
             return text.substring(starts[i], ends[i]);
+        }
+
+        boolean sameText(int i, int j) {
+            int len = ends[i] - starts[i];
+            return len == ends[j] - starts[j] && text.regionMatches(starts[i], text, starts[j], len);
         }
 
         boolean equals(int i, String s) {
