@@ -75,8 +75,14 @@ class NoKeyLeakTest {
                 + "wg0\t" + otherPub + "\t" + peerPsk + "\t(none)\t10.78.0.2/32\t0\t0\t0\toff\n";
     }
 
+    private Level rootLevel;
+    private Level wgfleetLevel;
+
     @BeforeEach
     void captureLogs() {
+        // everything, down to HTTP traces of the report going to the API server
+        rootLevel = Logger.getLogger("").getLevel();
+        wgfleetLevel = Logger.getLogger("io.wgfleet").getLevel();
         Logger.getLogger("").addHandler(capture);
         Logger.getLogger("").setLevel(Level.ALL);
         Logger.getLogger("io.wgfleet").setLevel(Level.ALL);
@@ -85,6 +91,8 @@ class NoKeyLeakTest {
     @AfterEach
     void release() {
         Logger.getLogger("").removeHandler(capture);
+        Logger.getLogger("").setLevel(rootLevel);
+        Logger.getLogger("io.wgfleet").setLevel(wgfleetLevel);
         client.resources(WireGuardNodeReport.class).delete();
         client.resources(WireGuardPeer.class).inAnyNamespace().delete();
     }

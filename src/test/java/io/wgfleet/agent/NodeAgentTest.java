@@ -292,4 +292,15 @@ class NodeAgentTest {
         assertThat(s.getHandshakeProbes()).hasSize(1);
         assertThat(s.getArrivals()).isEmpty();
     }
+
+    @Test
+    void cgnatAndPrivateAddressesOnTheInterfaceCarryingTheTunnelAreNatSigns() throws Exception {
+        RecordedCommandRunner runner = RecordedNode.client();
+        runner.answer("ip -j addr", Fixtures.lab("healthy/agwgc-ip-addr.json")
+                .replace("\"local\":\"192.0.2.2\"", "\"local\":\"100.64.0.2\"")
+                .replace("\"local\":\"fe80::f426:3ff:fe3e:d472\"", "\"local\":\"fd00::2\""));
+        WireGuardNodeReportSpec s = new NodeAgent(client, runner, CLOCK, options().withProbe(false)).run().getSpec();
+        assertThat(s.getNatFindings()).extracting(n -> n.getInterfaceName() + " " + n.getAddress() + " " + n.getKind())
+                .containsExactly("wgc-v 100.64.0.2/24 CGNAT", "wgc-v fd00::2/64 Private");
+    }
 }

@@ -224,4 +224,21 @@ class NodeAgentLabTest {
             server.exec("ip", "link", "set", serverVeth, "mtu", "1500");
         }
     }
+
+    @Test
+    void hostnameEndpointResolvedNowIsReportedBesideTheAddressInUse() throws Exception {
+        client0.hosts("192.0.2.10 wgserver.test\n");
+        client.resources(WireGuardPeer.class).inNamespace("lab").withName("client-side").edit(p -> {
+            p.getSpec().setEndpoint("wgserver.test:51820");
+            return p;
+        });
+        WireGuardNodeReportSpec c = new NodeAgent(client, client0.runner(), Clock.systemUTC(),
+                AgentOptions.forNode("lab-c").withProbe(false)).run().getSpec();
+        assertThat(c.getDns()).singleElement().satisfies(d -> {
+            assertThat(d.getHostname()).isEqualTo("wgserver.test");
+            assertThat(d.getResolved()).containsExactly("192.0.2.10");
+            assertThat(d.getInUse()).isEqualTo("192.0.2.1:51820");
+            assertThat(d.getError()).isNull();
+        });
+    }
 }
