@@ -14,13 +14,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
 /**
  * Provokes a handshake with every target at once (one ping into the tunnel each), watches one
  * window for all of them, and reports how latest-handshake, rx and tx moved. One shared window
- * keeps a round at ~5.5 s however many peers there are.
+ * keeps a round at ~5.5 s for as many peers as there are threads; beyond that the window is
+ * counted from the last provocation, so no peer gets less than the full wait.
  */
 public final class HandshakeProber {
 
@@ -43,15 +45,30 @@ public final class HandshakeProber {
      * @param wait   the window, measured from the moment the pings were started
      */
     public Round probe(List<ProbeTarget> targets, WgDump before, Duration wait) throws InterruptedException {
-        Instant provokedAt = clock.instant();
-        long start = System.nanoTime();
+        int n = targets.size();
+        long[] startedNanos = new long[n];
+        Instant[] startedAt = new Instant[n];
+        CountDownLatch allStarted = new CountDownLatch(n);
         List<Future<Boolean>> pings = new ArrayList<>();
-        for (ProbeTarget t : targets) {
-            pings.add(t.problem() == null && t.address() != null
-                    ? pool.submit(() -> PingParser.replied(runner.run(NodeCommands.ping(t.address()), Duration.ofSeconds(5)).stdout()))
-                    : null);
+        for (int i = 0; i < n; i++) {
+            ProbeTarget t = targets.get(i);
+            int k = i;
+            if (t.problem() != null || t.address() == null) {
+                allStarted.countDown();
+                pings.add(null);
+                continue;
+            }
+            pings.add(pool.submit(() -> {
+                startedNanos[k] = System.nanoTime();
+                startedAt[k] = clock.instant();
+                allStarted.countDown();
+                return PingParser.replied(runner.run(NodeCommands.ping(t.address()), Duration.ofSeconds(5)).stdout());
+            }));
         }
-        long remaining = wait.toNanos() - (System.nanoTime() - start);
+        // with more peers than threads, later pings start late: the window runs from the last one
+        allStarted.await();
+        long lastStart = latest(startedNanos, startedAt, System.nanoTime());
+        long remaining = wait.toNanos() - (System.nanoTime() - lastStart);
         if (remaining > 0) {
             Thread.sleep(remaining / 1_000_000, (int) (remaining % 1_000_000));
         }
@@ -59,7 +76,7 @@ public final class HandshakeProber {
         for (Future<Boolean> f : pings) {
             replies.add(f == null ? null : join(f));
         }
-        long waited = (System.nanoTime() - start) / 1_000_000;
+        long end = System.nanoTime();
         CommandResult r = runner.run(NodeCommands.WG_DUMP, NodeCommands.TIMEOUT);
         WgDump after = null;
         String afterError = null;
@@ -79,13 +96,13 @@ public final class HandshakeProber {
             p.setInterfaceName(t.interfaceName());
             p.setPeerPublicKey(t.peerPublicKey());
             p.setTarget(t.address());
-            if (t.problem() != null) {
-                p.setError(t.problem());
+            if (t.problem() != null || startedAt[i] == null) {
+                p.setError(t.problem() != null ? t.problem() : "no address to send the provoking packet to");
                 out.add(p);
                 continue;
             }
-            p.setProvokedAt(provokedAt.toString());
-            p.setWaitedMillis(waited);
+            p.setProvokedAt(startedAt[i].toString());
+            p.setWaitedMillis((end - startedNanos[i]) / 1_000_000);
             p.setReplied(replies.get(i));
             Optional<WgDump.Peer> b = peer(before, t);
             Optional<WgDump.Peer> a = after == null ? Optional.empty() : peer(after, t);
@@ -100,7 +117,24 @@ public final class HandshakeProber {
             }
             out.add(p);
         }
-        return new Round(out, after, waited);
+        long earliest = end;
+        for (int i = 0; i < n; i++) {
+            if (startedAt[i] != null) {
+                earliest = Math.min(earliest, startedNanos[i]);
+            }
+        }
+        return new Round(out, after, (end - earliest) / 1_000_000);
+    }
+
+    /** The latest start among the pings that ran; {@code fallback} (now) when none did. */
+    private static long latest(long[] startedNanos, Instant[] startedAt, long fallback) {
+        Long latest = null;
+        for (int i = 0; i < startedNanos.length; i++) {
+            if (startedAt[i] != null) {
+                latest = latest == null ? startedNanos[i] : Math.max(latest, startedNanos[i]);
+            }
+        }
+        return latest == null ? fallback : latest;
     }
 
     private static Optional<WgDump.Peer> peer(WgDump d, ProbeTarget t) {
