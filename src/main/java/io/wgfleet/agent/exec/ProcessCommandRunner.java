@@ -10,11 +10,23 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** Runs commands on this machine as child processes. */
 public final class ProcessCommandRunner implements CommandRunner {
+
+    /**
+     * Pipe readers get threads of their own: the common fork-join pool has one thread on a
+     * two-core node, and a hundred parallel pings would queue their readers behind each other.
+     */
+    private static final ExecutorService READERS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "wgfleet-pipe-reader");
+        t.setDaemon(true);
+        return t;
+    });
 
     @Override
     public CommandResult run(List<String> argv, String stdin, Duration timeout) {
@@ -28,8 +40,8 @@ public final class ProcessCommandRunner implements CommandRunner {
             return CommandResult.notFound(argv.get(0));
         }
         // both pipes drained concurrently so that a chatty command cannot block on a full pipe
-        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
-        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
+        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()), READERS);
+        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()), READERS);
         try (OutputStream in = p.getOutputStream()) {
             if (stdin != null) {
                 in.write(stdin.getBytes(StandardCharsets.UTF_8));
