@@ -31,6 +31,12 @@ public final class AgentMain {
     }
 
     public static void main(String[] args) {
+        // the application's classpath carries JBoss LogManager, which complains on stderr when
+        // JUL starts without it; choose it before the first logger exists
+        if (System.getProperty("java.util.logging.manager") == null
+                && AgentMain.class.getClassLoader().getResource("org/jboss/logmanager/LogManager.class") != null) {
+            System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
+        }
         int status = run(args);
         System.exit(status);
     }

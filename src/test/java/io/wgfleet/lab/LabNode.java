@@ -51,6 +51,11 @@ public final class LabNode {
         lab.must("ip", "-n", namespace, "link", "set", "lo", "up");
     }
 
+    /** The directory mounted over /run/wireguard for this node's commands. */
+    public Path runDir() {
+        return runDir;
+    }
+
     public CommandRunner runner() {
         return runner;
     }

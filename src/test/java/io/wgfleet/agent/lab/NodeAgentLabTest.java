@@ -22,6 +22,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -240,5 +242,41 @@ class NodeAgentLabTest {
             assertThat(d.getInUse()).isEqualTo("192.0.2.1:51820");
             assertThat(d.getError()).isNull();
         });
+    }
+
+    @Test
+    void sigtermDuringTheWindowRemovesTheCounterTable() throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+                "-Dkubernetes.master=" + client.getConfiguration().getMasterUrl(),
+                // the mock API server speaks HTTPS with a self-signed certificate
+                "-Dkubernetes.trust.certificates=true", "-Dkubernetes.request.retry.backoffLimit=0",
+                "-Dkubernetes.auth.tryKubeConfig=false", "-Dkubernetes.auth.tryServiceAccount=false",
+                AgentInNamespace.class.getName(), client0.namespace, client0.runDir().toString(), "lab-c", "60000");
+        pb.redirectErrorStream(true);
+        Path log = Files.createTempFile("wgfa-agent-", ".log");
+        pb.redirectOutput(log.toFile());
+        Process agent = pb.start();
+        try {
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (!client0.tryExec("nft", "list", "table", "inet", "wgfleet_probe").succeeded()) {
+                if (!agent.isAlive()) {
+                    throw new AssertionError("agent process ended early: " + Files.readString(log).lines()
+                            .filter(l -> l.contains("wgfleet") || l.contains("Exception")).limit(5).toList());
+                }
+                assertThat(System.currentTimeMillis()).as("table installed within 30 s").isLessThan(deadline);
+                Thread.sleep(100);
+            }
+            agent.destroy(); // SIGTERM to our own child, by its pid
+            assertThat(agent.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(client0.tryExec("nft", "list", "table", "inet", "wgfleet_probe").succeeded())
+                    .as("table removed by the shutdown hook").isFalse();
+        } finally {
+            Files.deleteIfExists(log);
+            if (agent.isAlive()) {
+                agent.destroyForcibly();
+                agent.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
     }
 }
