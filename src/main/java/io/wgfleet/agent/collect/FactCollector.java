@@ -1,0 +1,334 @@
+package io.wgfleet.agent.collect;
+
+import io.wgfleet.agent.exec.CommandResult;
+import io.wgfleet.agent.exec.CommandRunner;
+import io.wgfleet.agent.parse.GetentParser;
+import io.wgfleet.agent.parse.IpJsonParser;
+import io.wgfleet.agent.parse.IptablesSaveParser;
+import io.wgfleet.agent.parse.NftRulesetParser;
+import io.wgfleet.agent.parse.ParseException;
+import io.wgfleet.agent.parse.PortBlock;
+import io.wgfleet.agent.parse.ProcNetUdpParser;
+import io.wgfleet.agent.parse.UdpSocket;
+import io.wgfleet.agent.parse.WgDump;
+import io.wgfleet.api.v1alpha1.CollectionError;
+import io.wgfleet.api.v1alpha1.DnsResult;
+import io.wgfleet.api.v1alpha1.FirewallFinding;
+import io.wgfleet.api.v1alpha1.InterfaceReport;
+import io.wgfleet.api.v1alpha1.NatFinding;
+import io.wgfleet.api.v1alpha1.NodeAddress;
+import io.wgfleet.api.v1alpha1.PeerReport;
+import io.wgfleet.api.v1alpha1.RouteLookup;
+import io.wgfleet.api.v1alpha1.WireGuardNodeReportSpec;
+import io.wgfleet.diagnosis.net.Endpoint;
+import io.wgfleet.diagnosis.net.IpAddress;
+import io.wgfleet.diagnosis.net.IpPrefix;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Collects what a node can tell without sending anything: interfaces and peers, bound UDP
+ * sockets, addresses, MTU, routes, firewall rules against the listen ports, DNS of hostname
+ * endpoints and NAT signs. Each source that fails becomes a {@link CollectionError}; none
+ * stops the others.
+ */
+public final class FactCollector {
+
+    /** The table the agent itself installs; never reported as the node's firewall. */
+    public static final String OWN_TABLE = ArrivalCounter.TABLE;
+
+    private final CommandRunner runner;
+
+    public FactCollector(CommandRunner runner) {
+        this.runner = runner;
+    }
+
+    /**
+     * Fills the spec's interfaces, addresses, routes, firewall findings, DNS and NAT findings.
+     *
+     * @param dump          the parsed dump (already read: its failure is fatal earlier)
+     * @param extraRoutes   more destinations to look up (probe targets), in order
+     * @param hostEndpoints declared hostname endpoints: key "interface\u0000peer public key", value the endpoint
+     */
+    public NodeFacts collect(WgDump dump, List<String> extraRoutes, Map<String, String> hostEndpoints,
+                             WireGuardNodeReportSpec spec) {
+        List<CollectionError> errors = spec.getCollectionErrors();
+        List<UdpSocket> sockets = udpSockets(errors);
+        List<IpJsonParser.LinkAddress> addrs = parse(IpJsonParser::addresses, NodeCommands.IP_ADDR, "ip", errors, List.of());
+        List<IpJsonParser.Link> links = parse(IpJsonParser::links, NodeCommands.IP_LINK, "ip", errors, List.of());
+
+        Set<Integer> boundPorts = new TreeSet<>();
+        sockets.forEach(s -> boundPorts.add(s.localPort()));
+        for (WgDump.Interface i : dump.interfaces()) {
+            spec.getInterfaces().add(interfaceReport(i, boundPorts, addrs, links, socketsRead(errors)));
+        }
+        addrs.forEach(a -> spec.getAddresses().add(new NodeAddress(a.interfaceName(), a.cidr())));
+
+        // route lookups: AllowedIPs and probe targets are reported; endpoints only feed NAT detection
+        Set<String> reported = new LinkedHashSet<>();
+        for (WgDump.Interface i : dump.interfaces()) {
+            for (WgDump.Peer p : i.peers()) {
+                for (String a : p.allowedIps()) {
+                    String host = Addresses.firstHost(IpPrefix.parse(a));
+                    if (host != null) {
+                        reported.add(host);
+                    }
+                }
+            }
+        }
+        reported.addAll(extraRoutes);
+        Set<String> endpoints = new LinkedHashSet<>();
+        dump.interfaces().forEach(i -> i.peers().forEach(p -> {
+            if (p.endpoint() != null) {
+                endpoints.add(Addresses.endpointAddress(p.endpoint()));
+            }
+        }));
+        List<String> all = new ArrayList<>(reported);
+        endpoints.stream().filter(e -> !reported.contains(e)).forEach(all::add);
+        Map<String, IpJsonParser.Route> routes = routes(all, errors);
+        for (String d : reported) {
+            IpJsonParser.Route r = routes.get(d);
+            if (r != null) {
+                spec.getRoutes().add(routeLookup(r));
+            }
+        }
+
+        Set<Integer> ports = new TreeSet<>();
+        dump.interfaces().forEach(i -> {
+            if (i.listenPort() > 0) {
+                ports.add(i.listenPort());
+            }
+        });
+        if (!ports.isEmpty()) {
+            firewall(ports, spec, errors);
+        }
+        dns(dump, hostEndpoints, spec);
+        nat(endpoints, routes, addrs, spec);
+        return new NodeFacts(dump, sockets, addrs, links, routes);
+    }
+
+    /** Whether "no socket on the port" is a fact or merely unknown. */
+    private static boolean socketsRead(List<CollectionError> errors) {
+        return errors.stream().noneMatch(e -> e.getSource().equals("udp-sockets"));
+    }
+
+    private InterfaceReport interfaceReport(WgDump.Interface i, Set<Integer> boundPorts, List<IpJsonParser.LinkAddress> addrs,
+                                            List<IpJsonParser.Link> links, boolean socketsKnown) {
+        InterfaceReport r = new InterfaceReport();
+        r.setName(i.name());
+        r.setPublicKey(i.publicKey());
+        r.setListenPort(i.listenPort());
+        r.setFwmark(i.fwmark());
+        if (socketsKnown) {
+            r.setUdpSocketBound(i.listenPort() > 0 && boundPorts.contains(i.listenPort()));
+        }
+        addrs.stream().filter(a -> a.interfaceName().equals(i.name())).forEach(a -> r.getAddresses().add(a.cidr()));
+        links.stream().filter(l -> l.name().equals(i.name())).findFirst().ifPresent(l -> {
+            r.setMtu(l.mtu());
+            r.setUp(l.up());
+        });
+        for (WgDump.Peer p : i.peers()) {
+            PeerReport pr = new PeerReport();
+            pr.setPublicKey(p.publicKey());
+            pr.setEndpoint(p.endpoint());
+            pr.setAllowedIPs(new ArrayList<>(p.allowedIps()));
+            pr.setLatestHandshake(p.latestHandshake());
+            pr.setRxBytes(p.rxBytes());
+            pr.setTxBytes(p.txBytes());
+            pr.setPersistentKeepalive(p.persistentKeepalive());
+            pr.setPresharedKeyFingerprint(p.presharedKeyFingerprint());
+            r.getPeers().add(pr);
+        }
+        return r;
+    }
+
+    private List<UdpSocket> udpSockets(List<CollectionError> errors) {
+        List<UdpSocket> out = new ArrayList<>();
+        for (List<String> cmd : List.of(NodeCommands.PROC_NET_UDP, NodeCommands.PROC_NET_UDP6)) {
+            CommandResult r = runner.run(cmd, NodeCommands.TIMEOUT);
+            if (!r.succeeded()) {
+                // a kernel without IPv6 has no udp6 file: that is not an error
+                if (!cmd.equals(NodeCommands.PROC_NET_UDP6) || !r.stderr().contains("No such file")) {
+                    errors.add(new CollectionError("udp-sockets", cmd.get(1) + ": " + r.firstErrorLine()));
+                }
+                continue;
+            }
+            try {
+                out.addAll(ProcNetUdpParser.parse(r.stdout(), cmd.get(1)));
+            } catch (ParseException e) {
+                errors.add(new CollectionError("udp-sockets", e.getMessage()));
+            }
+        }
+        return out;
+    }
+
+    private Map<String, IpJsonParser.Route> routes(List<String> destinations, List<CollectionError> errors) {
+        Map<String, IpJsonParser.Route> out = new LinkedHashMap<>();
+        if (destinations.isEmpty()) {
+            return out;
+        }
+        StringBuilder batch = new StringBuilder();
+        destinations.forEach(d -> batch.append("route get ").append(d).append('\n'));
+        CommandResult r = runner.run(NodeCommands.IP_ROUTE_BATCH, batch.toString(), NodeCommands.TIMEOUT);
+        if (r.commandMissing() || r.timedOut()) {
+            errors.add(new CollectionError("ip", "ip route get: " + r.firstErrorLine()));
+            return out;
+        }
+        try {
+            // a non-zero exit only means some lookups failed; the parser reads which
+            for (IpJsonParser.Route route : IpJsonParser.routeGetBatch(destinations, r.stdout(), r.stderr())) {
+                out.put(route.destination(), route);
+            }
+        } catch (ParseException e) {
+            errors.add(new CollectionError("ip", e.getMessage()));
+        }
+        return out;
+    }
+
+    private static RouteLookup routeLookup(IpJsonParser.Route r) {
+        RouteLookup l = new RouteLookup();
+        l.setDestination(r.destination());
+        l.setDevice(r.device());
+        l.setGateway(r.gateway());
+        l.setSource(r.source());
+        l.setError(r.error());
+        return l;
+    }
+
+    private void firewall(Set<Integer> ports, WireGuardNodeReportSpec spec, List<CollectionError> errors) {
+        List<PortBlock> blocks = new ArrayList<>();
+        CommandResult nft = runner.run(NodeCommands.NFT_RULESET, NodeCommands.TIMEOUT);
+        if (nft.commandMissing()) {
+            errors.add(new CollectionError("nft", "nft is not installed: nftables rules were not inspected"));
+        } else if (!nft.succeeded()) {
+            errors.add(new CollectionError("nft", "nft -j list ruleset: " + nft.firstErrorLine()));
+        } else {
+            try {
+                blocks.addAll(NftRulesetParser.blockingRules(nft.stdout(), ports, OWN_TABLE));
+            } catch (ParseException e) {
+                errors.add(new CollectionError("nft", e.getMessage()));
+            }
+        }
+        boolean anySave = false;
+        for (String family : List.of("ip", "ip6")) {
+            boolean v6 = family.equals("ip6");
+            CommandResult save = runner.run(v6 ? NodeCommands.IP6TABLES_LEGACY_SAVE : NodeCommands.IPTABLES_LEGACY_SAVE, NodeCommands.TIMEOUT);
+            if (save.commandMissing()) {
+                save = runner.run(v6 ? NodeCommands.IP6TABLES_SAVE : NodeCommands.IPTABLES_SAVE, NodeCommands.TIMEOUT);
+            }
+            if (save.commandMissing()) {
+                continue;
+            }
+            anySave = true;
+            String tool = v6 ? "ip6tables-save" : "iptables-save";
+            if (!save.succeeded()) {
+                errors.add(new CollectionError("iptables", tool + ": " + save.firstErrorLine()));
+                continue;
+            }
+            try {
+                IptablesSaveParser.Result res = IptablesSaveParser.parse(save.stdout(), ports, family);
+                // the nf_tables flavour prints rules nft already showed: reporting them twice would mislead
+                if (!res.nfTablesBackend()) {
+                    blocks.addAll(res.blocks());
+                }
+            } catch (ParseException e) {
+                errors.add(new CollectionError("iptables", e.getMessage()));
+            }
+        }
+        if (!anySave) {
+            CommandResult names = runner.run(NodeCommands.IPTABLES_NAMES, NodeCommands.TIMEOUT);
+            if (names.succeeded() && !names.stdout().isBlank()) {
+                errors.add(new CollectionError("iptables",
+                        "legacy iptables tables are loaded but no iptables-save is installed: those rules were not inspected"));
+            }
+        }
+        for (PortBlock b : blocks) {
+            FirewallFinding f = new FirewallFinding();
+            f.setBackend(b.backend());
+            f.setPort(b.port());
+            f.setFamily(b.family());
+            f.setTable(b.table());
+            f.setChain(b.chain());
+            f.setHandle(b.handle());
+            f.setVerdict(b.verdict());
+            f.setRule(b.rule());
+            f.setPackets(b.packets());
+            spec.getFirewallFindings().add(f);
+        }
+    }
+
+    private void dns(WgDump dump, Map<String, String> hostEndpoints, WireGuardNodeReportSpec spec) {
+        for (Map.Entry<String, String> e : hostEndpoints.entrySet()) {
+            String[] k = e.getKey().split("\u0000", 2);
+            Endpoint declared = Endpoint.parse(e.getValue());
+            DnsResult d = new DnsResult();
+            d.setInterfaceName(k[0]);
+            d.setPeerPublicKey(k[1]);
+            d.setHostname(declared.host());
+            dump.iface(k[0]).flatMap(i -> i.peer(k[1])).ifPresent(p -> d.setInUse(p.endpoint()));
+            CommandResult r = runner.run(NodeCommands.getentAhosts(declared.host()), NodeCommands.TIMEOUT);
+            if (r.succeeded()) {
+                try {
+                    GetentParser.addresses(r.stdout()).forEach(a -> d.getResolved().add(a));
+                } catch (ParseException ex) {
+                    d.setError(ex.getMessage());
+                }
+            } else if (r.exitCode() == 2) {
+                // getent's documented status for "key not found"
+                d.setError("does not resolve");
+            } else {
+                d.setError("getent ahosts: " + r.firstErrorLine());
+            }
+            spec.getDns().add(d);
+        }
+    }
+
+    private static void nat(Set<String> endpoints, Map<String, IpJsonParser.Route> routes,
+                            List<IpJsonParser.LinkAddress> addrs, WireGuardNodeReportSpec spec) {
+        Set<String> devices = new LinkedHashSet<>();
+        for (String e : endpoints) {
+            IpJsonParser.Route r = routes.get(e);
+            if (r != null && r.device() != null) {
+                devices.add(r.device());
+            }
+        }
+        for (String dev : devices) {
+            for (IpJsonParser.LinkAddress a : addrs) {
+                if (!a.interfaceName().equals(dev)) {
+                    continue;
+                }
+                IpAddress ip = IpAddress.parse(a.cidr().substring(0, a.cidr().indexOf('/')));
+                if (ip.isCgnat()) {
+                    spec.getNatFindings().add(new NatFinding(dev, a.cidr(), "CGNAT"));
+                } else if (ip.isPrivate()) {
+                    spec.getNatFindings().add(new NatFinding(dev, a.cidr(), "Private"));
+                }
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface Parser<T> {
+        T parse(String text) throws ParseException;
+    }
+
+    private <T> T parse(Parser<T> parser, List<String> cmd, String source, List<CollectionError> errors, T fallback) {
+        CommandResult r = runner.run(cmd, NodeCommands.TIMEOUT);
+        if (!r.succeeded()) {
+            errors.add(new CollectionError(source, String.join(" ", cmd) + ": " + r.firstErrorLine()));
+            return fallback;
+        }
+        try {
+            return parser.parse(r.stdout());
+        } catch (ParseException e) {
+            errors.add(new CollectionError(source, e.getMessage()));
+            return fallback;
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package io.wgfleet.agent.collect;
+
+import java.time.Duration;
+import java.util.List;
+
+/** The exact command lines the agent runs: one place, so recorded test outputs key on the same strings. */
+public final class NodeCommands {
+
+    public static final List<String> WG_DUMP = List.of("wg", "show", "all", "dump");
+    public static final List<String> PROC_NET_UDP = List.of("cat", "/proc/net/udp");
+    public static final List<String> PROC_NET_UDP6 = List.of("cat", "/proc/net/udp6");
+    public static final List<String> IP_ADDR = List.of("ip", "-j", "addr");
+    public static final List<String> IP_LINK = List.of("ip", "-j", "link");
+    /** Route lookups go in one batch on stdin ("route get ADDR" lines); -force keeps going past failures. */
+    public static final List<String> IP_ROUTE_BATCH = List.of("ip", "-j", "-force", "-batch", "-");
+    public static final List<String> NFT_RULESET = List.of("nft", "-j", "list", "ruleset");
+    public static final List<String> NFT_APPLY = List.of("nft", "-f", "-");
+    public static final List<String> IPTABLES_LEGACY_SAVE = List.of("iptables-legacy-save");
+    public static final List<String> IPTABLES_SAVE = List.of("iptables-save");
+    public static final List<String> IP6TABLES_LEGACY_SAVE = List.of("ip6tables-legacy-save");
+    public static final List<String> IP6TABLES_SAVE = List.of("ip6tables-save");
+    public static final List<String> IPTABLES_NAMES = List.of("cat", "/proc/net/ip_tables_names");
+
+    /** Generous for one local command; a node under load can be slow to fork. */
+    public static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+    private NodeCommands() {
+    }
+
+    public static List<String> getentAhosts(String host) {
+        return List.of("getent", "ahosts", host);
+    }
+
+    /** One echo request; -W 1: a tunnel answers within a second once its handshake is done. */
+    public static List<String> ping(String target) {
+        return List.of("ping", "-n", "-c", "1", "-W", "1", target);
+    }
+
+    /** One echo request of the given ICMP payload with Don't-Fragment set. */
+    public static List<String> pingDontFragment(String target, int payload) {
+        return List.of("ping", "-n", "-c", "1", "-W", "1", "-M", "do", "-s", Integer.toString(payload), target);
+    }
+}

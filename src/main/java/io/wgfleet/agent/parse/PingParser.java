@@ -1,0 +1,23 @@
+package io.wgfleet.agent.parse;
+
+/** Reads iputils {@code ping -c 1} output: whether a reply came back. */
+public final class PingParser {
+
+    private PingParser() {
+    }
+
+    /** True when the statistics line reports at least one packet received. */
+    public static boolean replied(String stdout) {
+        int i = stdout.indexOf(" received");
+        if (i < 0) {
+            return false;
+        }
+        int j = stdout.lastIndexOf(',', i);
+        String n = stdout.substring(j + 1, i).strip();
+        try {
+            return Integer.parseInt(n) > 0;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+}
