@@ -157,6 +157,8 @@ final class Evaluation {
     private IpAddress probeAddress;
 
     private Side local;
+    private Endpoint localRunningEndpoint;   // parsed once: several checks read it
+    private List<IpPrefix> localRunningAllowed = List.of();
     private Side remote;           // non-null only when the remote's facts are usable
     private boolean inFleet;
     private String remoteUnknownReason; // why remote facts are not usable
@@ -352,6 +354,8 @@ final class Evaluation {
                     EnumSet.allOf(Cond.class));
             return false;
         }
+        localRunningEndpoint = parseEndpoint(peer.endpoint());
+        localRunningAllowed = prefixes(peer.allowedIPs());
         baseEvidence.add(describePeer(local));
         if (local.probe != null) {
             baseEvidence.add(describeProbe(local));
@@ -467,7 +471,7 @@ final class Evaluation {
         Peer p = local.peer;
         List<String> diffs = new ArrayList<>();
         if (declaredEndpoint != null) {
-            Endpoint running = parseEndpoint(p.endpoint());
+            Endpoint running = localRunningEndpoint;
             if (running == null && declaredEndpoint.isHostname() && unresolvable(declaredEndpoint.host())) {
                 // WireGuard could not load a name that does not resolve: EndpointUnresolvable says so
             } else if (running == null) {
@@ -486,7 +490,7 @@ final class Evaluation {
                 want.add(x.toString());
             }
             Set<String> have = new TreeSet<>();
-            for (IpPrefix x : prefixes(p.allowedIPs())) {
+            for (IpPrefix x : localRunningAllowed) {
                 have.add(x.toString());
             }
             if (!want.equals(have)) {
@@ -538,7 +542,7 @@ final class Evaluation {
     // ---------------------------------------------------------------- reachability
 
     private void reachability() {
-        boolean localHasEndpoint = declaredEndpoint != null || parseEndpoint(local.peer.endpoint()) != null;
+        boolean localHasEndpoint = declaredEndpoint != null || localRunningEndpoint != null;
         if (inFleet && !localHasEndpoint && initiator == null) {
             DeclaredPeer rd = in.remote().peer();
             boolean remoteEndpointUnknown = rd == null && remote == null;
@@ -722,7 +726,7 @@ final class Evaluation {
             return;
         }
         boolean canInitiate = responder.local
-                ? declaredEndpoint != null || parseEndpoint(local.peer.endpoint()) != null
+                ? declaredEndpoint != null || localRunningEndpoint != null
                 : (in.remote().peer() != null && in.remote().peer().hasEndpoint())
                 || (responder.peer != null && parseEndpoint(responder.peer.endpoint()) != null);
         if (canInitiate) {
@@ -823,7 +827,7 @@ final class Evaluation {
                 return; // a cause on our side explains it
             }
         }
-        Endpoint e = parseEndpoint(local.peer.endpoint());
+        Endpoint e = localRunningEndpoint;
         if (e == null) {
             e = declaredEndpoint;
         }
@@ -860,7 +864,7 @@ final class Evaluation {
     // ---------------------------------------------------------------- routing
 
     private void routing() {
-        List<IpPrefix> allowed = prefixes(local.peer.allowedIPs());
+        List<IpPrefix> allowed = localRunningAllowed;
         List<String> parts = new ArrayList<>();
         List<String> fixes = new ArrayList<>();
         IpAddress target = probeAddress != null ? probeAddress : local.probe != null ? host(local.probe.target()) : null;
@@ -1334,7 +1338,10 @@ final class Evaluation {
         if (p.error() != null) {
             return s.node + " handshake probe could not run: " + p.error();
         }
-        return s.node + " provoked a handshake towards " + nz(p.target(), "the tunnel") + (p.provokedAt() != null ? " at " + p.provokedAt() : "")
+        // seconds before collection rather than a formatted timestamp: shorter to read, and formatting is costly per peer
+        String when = p.provokedAt() != null && s.facts.collectionTime() != null
+                ? " " + (s.facts.collectionTime().getEpochSecond() - p.provokedAt().getEpochSecond()) + " s before collection" : "";
+        return s.node + " provoked a handshake towards " + nz(p.target(), "the tunnel") + when
                 + ": waited " + nz(p.waitedMillis()) + " ms, tx +" + nz(p.txDelta()) + " B, rx +" + nz(p.rxDelta()) + " B, handshake "
                 + (Boolean.TRUE.equals(p.handshakeCompleted()) ? "completed" : "not completed")
                 + (p.replied() == null ? "" : Boolean.TRUE.equals(p.replied()) ? ", ping answered" : ", ping unanswered");

@@ -2,6 +2,9 @@ package io.wgfleet.bench;
 
 import io.wgfleet.diagnosis.fleet.AllowedIpsOverlap;
 import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -19,11 +22,16 @@ import java.util.concurrent.TimeUnit;
  * The fleet-wide AllowedIPs overlap check over 100,000 prefixes (as strings, so parsing is
  * included): 10,000 peers × 10 prefixes in 1,000 node/interface groups, IPv4 and IPv6,
  * with about 1 % of prefixes landing inside another peer's range. Time per full check.
+ * Warm-up is longer than for the diagnosis benchmark: one call takes tens of milliseconds,
+ * so 2 s of warm-up leaves the sort and sweep partly uncompiled.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Threads(1)
+@Fork(1)
+@Warmup(iterations = 3, time = 6)
+@Measurement(iterations = 5, time = 2)
 public class AllowedIpsOverlapBenchmark {
     static final int PEERS = 10_000;
     static final int PREFIXES_PER_PEER = 10;

@@ -6,6 +6,9 @@ import io.wgfleet.diagnosis.DiagnosisEngine;
 import io.wgfleet.diagnosis.DiagnosisInput;
 import io.wgfleet.diagnosis.NodeFacts;
 import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
@@ -35,6 +38,9 @@ import java.util.concurrent.TimeUnit;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Threads(1)
+@Fork(1)
+@Warmup(iterations = 3, time = 5)
+@Measurement(iterations = 5, time = 2)
 public class DiagnosisBenchmark {
     static final int NODES = 1_000;
     static final int PEERS_PER_NODE = 10;

@@ -62,6 +62,18 @@ public final class AllowedIpsOverlap {
         if (claims == null || claims.isEmpty()) {
             return List.of();
         }
+        // groups compared as ranks of their sorted names: integer compares in the sort, same order as by name
+        Map<String, Integer> groupRank = new TreeMap<>();
+        for (Claim c : claims) {
+            if (c != null) {
+                groupRank.put(c.group() == null ? "" : c.group(), 0);
+            }
+        }
+        int rank = 0;
+        for (Map.Entry<String, Integer> e : groupRank.entrySet()) {
+            e.setValue(rank++);
+        }
+        Map<String, Integer> ranks = new java.util.HashMap<>(groupRank);
         List<Item> items = new ArrayList<>();
         int seq = 0;
         for (Claim c : claims) {
@@ -69,6 +81,7 @@ public final class AllowedIpsOverlap {
                 continue;
             }
             String group = c.group() == null ? "" : c.group();
+            int g = ranks.get(group);
             for (String text : c.prefixes()) {
                 IpPrefix p;
                 try {
@@ -76,7 +89,7 @@ public final class AllowedIpsOverlap {
                 } catch (RuntimeException e) {
                     continue;
                 }
-                items.add(new Item(group, c.owner(), p, seq++));
+                items.add(new Item(group, g, c.owner(), p, seq++));
             }
         }
         Item[] sorted = items.toArray(new Item[0]);
@@ -86,10 +99,10 @@ public final class AllowedIpsOverlap {
         int depth = 0;
         Item prev = null;
         for (Item x : sorted) {
-            if (prev != null && prev.owner.equals(x.owner) && prev.prefix.equals(x.prefix) && prev.group.equals(x.group)) {
+            if (prev != null && prev.groupRank == x.groupRank && prev.owner.equals(x.owner) && prev.prefix.equals(x.prefix)) {
                 continue; // one owner listing a prefix twice is one claim
             }
-            if (prev == null || !prev.group.equals(x.group) || prev.prefix.ipv6() != x.prefix.ipv6()) {
+            if (prev == null || prev.groupRank != x.groupRank || prev.prefix.ipv6() != x.prefix.ipv6()) {
                 depth = 0;
             }
             prev = x;
@@ -126,7 +139,7 @@ public final class AllowedIpsOverlap {
     }
 
     private static final Comparator<Item> ORDER = (a, b) -> {
-        int c = a.group.compareTo(b.group);
+        int c = Integer.compare(a.groupRank, b.groupRank);
         if (c != 0) {
             return c;
         }
@@ -140,14 +153,16 @@ public final class AllowedIpsOverlap {
 
     private static final class Item {
         final String group;
+        final int groupRank;
         final String owner;
         final IpPrefix prefix;
         final int seq;
         final long lastHi;
         final long lastLo;
 
-        Item(String group, String owner, IpPrefix prefix, int seq) {
+        Item(String group, int groupRank, String owner, IpPrefix prefix, int seq) {
             this.group = group;
+            this.groupRank = groupRank;
             this.owner = owner;
             this.prefix = prefix;
             this.seq = seq;

@@ -70,12 +70,34 @@ public record Endpoint(String host, int port) {
 
     /** True when the host is a name that needs DNS, false for an address literal. */
     public boolean isHostname() {
-        return !IpAddress.isLiteral(host);
+        return address() == null;
     }
 
     /** The literal address, or null when the host is a name. */
     public IpAddress address() {
-        return isHostname() ? null : IpAddress.parse(host);
+        // parse() lets a DNS name through only when it has a character other than digits and dots,
+        // so only literal-looking hosts are worth parsing (and an exception per name is avoided)
+        if (host == null || !looksLiteral(host)) {
+            return null;
+        }
+        try {
+            return IpAddress.parse(host);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static boolean looksLiteral(String h) {
+        if (h.indexOf(':') >= 0) {
+            return true;
+        }
+        for (int i = 0; i < h.length(); i++) {
+            char c = h.charAt(i);
+            if ((c < '0' || c > '9') && c != '.') {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

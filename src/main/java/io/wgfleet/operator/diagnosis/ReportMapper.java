@@ -1,6 +1,7 @@
 package io.wgfleet.operator.diagnosis;
 
 import io.wgfleet.api.v1alpha1.CollectionError;
+import io.wgfleet.api.v1alpha1.DiagnosisSettings;
 import io.wgfleet.api.v1alpha1.DnsResult;
 import io.wgfleet.api.v1alpha1.FirewallFinding;
 import io.wgfleet.api.v1alpha1.HandshakeProbe;
@@ -17,6 +18,7 @@ import io.wgfleet.api.v1alpha1.WireGuardPeerSpec;
 import io.wgfleet.diagnosis.DeclaredPeer;
 import io.wgfleet.diagnosis.NodeFacts;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -43,6 +45,34 @@ public final class ReportMapper {
         return new DeclaredPeer(id, spec.getInterfaceName(), spec.getPublicKey(), spec.getEndpoint(),
                 spec.getAllowedIPs(), spec.getPersistentKeepalive(), spec.getPresharedKeySecretRef() != null,
                 spec.getProbeAddress());
+    }
+
+    /**
+     * The peer's diagnosis interval (spec.diagnosis.interval, Go-style "30s", "5m", "1h30m"), which is also
+     * the age after which a node report is stale. Absent or malformed: the default 5m.
+     */
+    public static Duration staleAfter(WireGuardPeerSpec spec) {
+        String text = spec == null || spec.getDiagnosis() == null ? null : spec.getDiagnosis().getInterval();
+        Duration d = parseInterval(text);
+        return d == null ? parseInterval(DiagnosisSettings.DEFAULT_INTERVAL) : d;
+    }
+
+    /** "1h30m15s" style durations; null when absent, malformed or zero. */
+    static Duration parseInterval(String text) {
+        if (text == null || text.isBlank() || !text.trim().matches(DiagnosisSettings.INTERVAL_PATTERN)) {
+            return null;
+        }
+        long seconds = 0;
+        long n = 0;
+        for (char c : text.trim().toCharArray()) {
+            if (c >= '0' && c <= '9') {
+                n = Math.min(n * 10 + (c - '0'), 1_000_000_000L);
+            } else {
+                seconds += n * (c == 'h' ? 3600 : c == 'm' ? 60 : 1);
+                n = 0;
+            }
+        }
+        return seconds <= 0 ? null : Duration.ofSeconds(seconds);
     }
 
     /** The node's facts; null for a null report. */

@@ -84,6 +84,20 @@ class ReportMapperTest {
     }
 
     @Test
+    void intervalBecomesStaleAfterWithDefault() {
+        WireGuardPeerSpec spec = new WireGuardPeerSpec();
+        assertThat(ReportMapper.staleAfter(null)).isEqualTo(Duration.ofMinutes(5));
+        assertThat(ReportMapper.staleAfter(spec)).isEqualTo(Duration.ofMinutes(5));
+        spec.setDiagnosis(new io.wgfleet.api.v1alpha1.DiagnosisSettings());
+        spec.getDiagnosis().setInterval("1h30m15s");
+        assertThat(ReportMapper.staleAfter(spec)).isEqualTo(Duration.ofSeconds(5415));
+        spec.getDiagnosis().setInterval("soon");
+        assertThat(ReportMapper.staleAfter(spec)).isEqualTo(Duration.ofMinutes(5));
+        spec.getDiagnosis().setInterval("0s");
+        assertThat(ReportMapper.staleAfter(spec)).isEqualTo(Duration.ofMinutes(5));
+    }
+
+    @Test
     void offsetTimestampsAreAccepted() {
         WireGuardNodeReportSpec r = new WireGuardNodeReportSpec();
         r.setCollectionTime("2026-11-20T11:00:00+01:00");
