@@ -36,6 +36,13 @@ public interface OperatorConfig {
         @WithDefault("10m")
         Duration ttlAfterFinished();
 
+        /**
+         * A new round waits this long for more requests before its Jobs start, so that
+         * peers applied together share one Job per node.
+         */
+        @WithDefault("1s")
+        Duration batchDelay();
+
         /** At most this many diagnostic Jobs run at once; further rounds wait their turn. */
         @WithDefault("10")
         int maxConcurrentJobs();

@@ -70,7 +70,8 @@ final class PeerDiagnoser {
         sample.stop(metrics.diagnosisTimer());
 
         String inProgress = waiting.isEmpty() ? null
-                : "Diagnosis round (" + round.trigger() + ") requested at " + round.requestedAt() + ": " + String.join("; ", waiting) + ".";
+                : "Diagnosis round (" + round.trigger() + ") requested at " + round.requestedAt() + " is waiting for "
+                        + String.join(", ", waiting) + ".";
         return new Outcome(PeerVerdict.fromDiagnosis(summary, inProgress), nodeStatus,
                 newest == null ? null : newest.toString(), inProgress);
     }
@@ -87,7 +88,7 @@ final class PeerDiagnoser {
                                      Function<String, DiagnosticRounds.NodeRound> roundState, List<String> waiting) {
         WireGuardNodeReport report = reports.apply(node);
         DiagnosticRounds.NodeRound state = roundState.apply(node);
-        boolean fresh = WireGuardPeerReconciler.reportFresh(report, round.requestedAt());
+        boolean fresh = WireGuardPeerReconciler.answers(report, state, round.requestedAt());
         NodeFacts facts = report == null ? null : ReportMapper.toNodeFacts(report.getSpec());
         if (state.state() == DiagnosticRounds.State.FAILED) {
             return new Evidence(fresh ? facts : null, state.detail());
@@ -95,8 +96,8 @@ final class PeerDiagnoser {
         if (fresh) {
             return new Evidence(facts, null);
         }
-        waiting.add("node " + node + ": " + (state.state() == DiagnosticRounds.State.SUCCEEDED
-                ? state.detail() + " but its report is older than the round" : state.detail()));
+        // named without the Job's state: the message must not change (and be rewritten) as the Job progresses
+        waiting.add("the report of node " + node);
         return new Evidence(round.acceptsEarlierEvidence() ? facts : null, null);
     }
 }

@@ -49,15 +49,6 @@ public class PeerEventRecorder {
         String name = about.getMetadata().getName() + "." + digest(about.getMetadata().getUid() + "|" + type + "|" + reason + "|" + note);
         String now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
         try {
-            Event existing = client.v1().events().inNamespace(ns).withName(name).get();
-            if (existing != null) {
-                client.v1().events().inNamespace(ns).withName(name).edit(e -> {
-                    e.setCount(e.getCount() == null ? 2 : e.getCount() + 1);
-                    e.setLastTimestamp(now);
-                    return e;
-                });
-                return;
-            }
             Event event = new EventBuilder()
                     .withNewMetadata().withName(name).withNamespace(ns).endMetadata()
                     .withNewInvolvedObject()
@@ -80,7 +71,19 @@ public class PeerEventRecorder {
                     .withAction("Diagnose")
                     .withNewSource().withComponent(COMPONENT).endSource()
                     .build();
-            client.v1().events().inNamespace(ns).resource(event).create();
+            try {
+                client.v1().events().inNamespace(ns).resource(event).create();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409) {
+                    throw e;
+                }
+                // the same transition again: count it on the existing Event
+                client.v1().events().inNamespace(ns).withName(name).edit(x -> {
+                    x.setCount(x.getCount() == null ? 2 : x.getCount() + 1);
+                    x.setLastTimestamp(now);
+                    return x;
+                });
+            }
         } catch (KubernetesClientException e) {
             LOG.warnf("could not record event %s/%s (%s): %s", ns, name, reason, e.getMessage());
         }

@@ -88,7 +88,7 @@ public class WireGuardPeerReconciler implements Reconciler<WireGuardPeer> {
         this.metrics = metrics;
         this.config = config;
         this.rounds = new DiagnosticRounds(client, new DiagnosticJobFactory(config.agent()), clock,
-                config.agent().maxConcurrentJobs(), this::clusterView, metrics);
+                config.agent().maxConcurrentJobs(), config.agent().batchDelay(), this::clusterView, metrics);
         this.diagnoser = new PeerDiagnoser(metrics);
     }
 
@@ -319,24 +319,32 @@ public class WireGuardPeerReconciler implements Reconciler<WireGuardPeer> {
         }
         Instant ct = cached.getDiagnosisRound() == null ? null : RoundPlanner.parse(cached.getDiagnosisRound().getRequestedAt());
         Instant mt = mine.getDiagnosisRound() == null ? null : RoundPlanner.parse(mine.getDiagnosisRound().getRequestedAt());
-        if (mt != null && (ct == null || mt.isAfter(ct))) {
-            return mine;
-        }
-        return cached;
+        // same generation: ours unless the cache holds a later round (another writer)
+        return mt != null && (ct == null || !mt.isBefore(ct)) ? mine : cached;
     }
 
     private boolean answered(String node, Instant since) {
-        DiagnosticRounds.State s = rounds.status(node, since).state();
-        return s == DiagnosticRounds.State.SUCCEEDED || s == DiagnosticRounds.State.FAILED
-                || reportFresh(reports.get(new ResourceID(node)).orElse(null), since);
+        DiagnosticRounds.NodeRound r = rounds.status(node, since);
+        return r.state() == DiagnosticRounds.State.FAILED || answers(reports.get(new ResourceID(node)).orElse(null), r, since);
     }
 
-    static boolean reportFresh(WireGuardNodeReport report, Instant since) {
+    /**
+     * Whether the node's report belongs to the round: written by the round's Job (collected
+     * after the Job started, with room for the node's clock to differ from ours), or, with
+     * no Job to go by, collected after the round was requested.
+     */
+    static boolean answers(WireGuardNodeReport report, DiagnosticRounds.NodeRound round, Instant requestedAt) {
         if (report == null || report.getSpec() == null) {
             return false;
         }
         Instant t = RoundPlanner.parse(report.getSpec().getCollectionTime());
-        return t != null && !t.isBefore(since.minus(CLOCK_SKEW));
+        if (t == null) {
+            return false;
+        }
+        if (round.state() == DiagnosticRounds.State.SUCCEEDED && round.startedAt() != null) {
+            return !t.isBefore(round.startedAt().minus(CLOCK_SKEW));
+        }
+        return !t.isBefore(requestedAt);
     }
 
     private Optional<WireGuardPeer> remotePeer(WireGuardPeer peer) {
@@ -396,9 +404,9 @@ public class WireGuardPeerReconciler implements Reconciler<WireGuardPeer> {
     }
 
     /**
-     * One Event per condition that changed status, and for Ready also when its reason
-     * (the root cause) changed. Reconciling is kstatus bookkeeping that flips every
-     * round, so it records none.
+     * Events: every transition of Ready (its status or its reason, the root cause), and
+     * the other conditions turning into a failure or recovering from one. Reconciling is
+     * kstatus bookkeeping that flips every round, so it records none.
      */
     private void recordTransitions(WireGuardPeer peer, List<Condition> before, List<Condition> after) {
         for (ConditionType type : ConditionType.values()) {
@@ -411,10 +419,15 @@ public class WireGuardPeerReconciler implements Reconciler<WireGuardPeer> {
                 continue;
             }
             boolean statusChanged = was == null || !Objects.equals(was.getStatus(), now.getStatus());
-            boolean readyReasonChanged = type == ConditionType.READY
-                    && (was == null || !Objects.equals(was.getReason(), now.getReason()));
-            boolean firstVisit = was == null && type != ConditionType.READY;
-            if (firstVisit || !(statusChanged || readyReasonChanged)) {
+            boolean worth;
+            if (type == ConditionType.READY) {
+                worth = statusChanged || !Objects.equals(was.getReason(), now.getReason());
+            } else {
+                // the other conditions speak up for a failure and for the recovery from one;
+                // Unknown -> True on a first diagnosis is already told by Ready
+                worth = was != null && statusChanged && (type.isFailure(now.getStatus()) || type.isFailure(was.getStatus()));
+            }
+            if (!worth) {
                 continue;
             }
             String note = type.type() + "=" + now.getStatus() + ": " + now.getMessage();

@@ -25,6 +25,7 @@ class DiagnosticJobFactoryTest {
             public Duration activeDeadline() { return Duration.ofSeconds(60); }
             public Duration ttlAfterFinished() { return Duration.ofMinutes(10); }
             public int maxConcurrentJobs() { return 3; }
+            public Duration batchDelay() { return Duration.ofSeconds(1); }
             public String cpuRequest() { return "50m"; }
             public String memoryRequest() { return "128Mi"; }
             public String memoryLimit() { return "256Mi"; }

@@ -61,11 +61,12 @@ class DiagnosticRoundsTest {
             public void createFailed() {
             }
         };
-        rounds = new DiagnosticRounds(client, factory, Clock.fixed(now, ZoneOffset.UTC), 3, () -> cluster, counting);
+        rounds = new DiagnosticRounds(client, factory, Clock.fixed(now, ZoneOffset.UTC), 3, java.time.Duration.ZERO, () -> cluster, counting);
     }
 
     @AfterEach
     void tearDown() {
+        rounds.close();
         client.close();
         server.destroy();
     }
@@ -100,7 +101,7 @@ class DiagnosticRoundsTest {
         }
         assertThat(jobs()).hasSize(3);
         assertThat(rounds.status("n9", now).state()).isEqualTo(DiagnosticRounds.State.QUEUED);
-        assertThat(rounds.status("n9", now).detail()).contains("position", "at most 3");
+        assertThat(rounds.status("n9", now).detail()).contains("queued", "at most 3");
 
         finish("n0", "Complete");
         finish("n1", "Failed");
