@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.wgfleet.agent.exec.CommandRunner;
 import io.wgfleet.agent.exec.ProcessCommandRunner;
 
 import java.time.Clock;
@@ -54,7 +55,27 @@ public final class AgentMain {
         // should end the Job in seconds with a clear message, not after minutes of backoff
         Config config = new ConfigBuilder(Config.autoConfigure(null)).withRequestRetryBackoffLimit(2).build();
         try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
-            new NodeAgent(client, new ProcessCommandRunner(), Clock.systemUTC(), options).run();
+            return run(options, client, new ProcessCommandRunner(), Clock.systemUTC());
+        }
+    }
+
+    /**
+     * Runs the agent with the given client and command seam, as the Job's command line
+     * asks. The lab kubelet uses this to run the production agent on the host with its
+     * commands executed inside a lab node's namespace.
+     */
+    public static int run(String[] args, String defaultNode, KubernetesClient client, CommandRunner runner, Clock clock) {
+        try {
+            return run(parse(args, defaultNode), client, runner, clock);
+        } catch (AgentException e) {
+            System.err.println("wgfleet-agent: " + e.getMessage());
+            return e.exitCode();
+        }
+    }
+
+    private static int run(AgentOptions options, KubernetesClient client, CommandRunner runner, Clock clock) {
+        try {
+            new NodeAgent(client, runner, clock, options).run();
             return 0;
         } catch (AgentException e) {
             System.err.println("wgfleet-agent: " + e.getMessage());

@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefi
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.time.Duration;
@@ -82,6 +84,10 @@ final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
     public MockResponse dispatch(RecordedRequest request) {
         String path = request.getPath();
         String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+        String contentType = request.getHeader("Content-Type");
+        if ("PATCH".equals(request.getMethod()) && contentType != null && contentType.contains("merge-patch")) {
+            return mergePatch(request, bare);
+        }
         if ("GET".equals(request.getMethod())) {
             if (bare.equals("/version")) {
                 return ok(json.createObjectNode().put("major", "1").put("minor", "32").put("gitVersion", "v1.32.0-wgfleet-lab")
@@ -162,6 +168,45 @@ final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
         } catch (java.io.IOException ex) {
             return all;
         }
+    }
+
+    /**
+     * JSON merge patches (kubectl annotate, label and apply send them) applied here and
+     * stored as an update. The CRUD mock's own merge patch leaves objects on which a later
+     * JSON patch of the status subresource never answers (measured: the client times out).
+     */
+    private MockResponse mergePatch(RecordedRequest request, String bare) {
+        MockResponse current = super.dispatch(new RecordedRequest("GET " + bare + " HTTP/1.1", HttpMethod.GET, bare,
+                request.getHeaders(), new Buffer()));
+        if (current.code() != 200) {
+            return current;
+        }
+        try {
+            JsonNode target = json.readTree(current.getBody().readUtf8());
+            JsonNode patch = json.readTree(request.getUtf8Body());
+            JsonNode merged = merge(target, patch);
+            byte[] body = json.writeValueAsBytes(merged);
+            return super.dispatch(new RecordedRequest("PUT " + bare + " HTTP/1.1", HttpMethod.PUT, bare,
+                    request.getHeaders(), new Buffer(body)));
+        } catch (java.io.IOException e) {
+            return new MockResponse().setResponseCode(400).setBody("{\"kind\":\"Status\",\"status\":\"Failure\",\"message\":\"bad merge patch\",\"code\":400}");
+        }
+    }
+
+    /** RFC 7386: objects merge key by key, null deletes, anything else replaces. */
+    static JsonNode merge(JsonNode target, JsonNode patch) {
+        if (!patch.isObject()) {
+            return patch;
+        }
+        ObjectNode out = target != null && target.isObject() ? ((ObjectNode) target).deepCopy() : new ObjectMapper().createObjectNode();
+        patch.fields().forEachRemaining(e -> {
+            if (e.getValue().isNull()) {
+                out.remove(e.getKey());
+            } else {
+                out.set(e.getKey(), merge(out.get(e.getKey()), e.getValue()));
+            }
+        });
+        return out;
     }
 
     private MockResponse ok(JsonNode body) {

@@ -34,6 +34,8 @@ public final class LabNetwork implements AutoCloseable {
     private final List<LabNode> nodes = new ArrayList<>();
     private boolean createdRunWireguard;
     private int links;
+    /** Ctrl-C or a kill does not unwind try-with-resources: tear down from a hook as well. */
+    private final Thread hook = new Thread(this::closeFromHook, "lab-network-cleanup");
 
     public LabNetwork() throws IOException {
         dir = Files.createTempDirectory("wgfa-" + id + "-");
@@ -42,6 +44,15 @@ public final class LabNetwork implements AutoCloseable {
         if (!Files.isDirectory(run)) {
             Files.createDirectories(run);
             createdRunWireguard = true;
+        }
+        Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    private void closeFromHook() {
+        try {
+            close();
+        } catch (RuntimeException e) {
+            System.err.println("lab: " + e.getMessage());
         }
     }
 
@@ -76,7 +87,12 @@ public final class LabNetwork implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            // shutting down (this may be the hook itself) or already removed
+        }
         List<String> problems = new ArrayList<>();
         for (int i = nodes.size() - 1; i >= 0; i--) {
             problems.addAll(nodes.get(i).destroy());

@@ -1,0 +1,162 @@
+package io.wgfleet.lab;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.wgfleet.api.v1alpha1.WireGuardPeer;
+import io.wgfleet.lab.scenario.Scenario;
+import io.wgfleet.lab.scenario.ScenarioRunner;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the lab commands share: the embedded API server (kubectl-capable, loopback only),
+ * the operator as its own process (the built application), and the lab kubelet. Closing it
+ * stops all three; a JVM shutdown hook does the same on Ctrl-C.
+ */
+public final class LabSession implements AutoCloseable {
+
+    public static final String AGENT_NAMESPACE = "wgfleet-system";
+
+    private final Path work;
+    private final KubectlApiServer api;
+    private final KubernetesClient client;
+    private final Path kubeconfig;
+    private final LabKubelet kubelet;
+    private final Process operator;
+    private final Thread hook;
+
+    private LabSession(Path work, KubectlApiServer api, Process operator) throws IOException {
+        this.work = work;
+        this.api = api;
+        this.operator = operator;
+        this.client = api.client();
+        this.kubeconfig = api.writeKubeconfig(work.resolve("kubeconfig").toAbsolutePath());
+        this.kubelet = new LabKubelet(client, AGENT_NAMESPACE);
+        this.hook = new Thread(this::closeQuietly, "lab-session-cleanup");
+        Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    /** Starts the API server and the operator from {@code target/quarkus-app}. */
+    public static LabSession start(Path work) throws IOException, InterruptedException {
+        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing; build first with: mvn -B package -DskipTests");
+        }
+        Files.createDirectories(work);
+        KubectlApiServer api = KubectlApiServer.start(Path.of("crds"));
+        ProcessBuilder pb = new ProcessBuilder("java", "-Xmx256m", "-jar", jar.toString());
+        pb.environment().put("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", api.url());
+        pb.environment().put("QUARKUS_KUBERNETES_CLIENT_TOKEN", "lab-has-no-authentication");
+        pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(freePort()));
+        pb.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        pb.environment().put("WGFLEET_AGENT_NAMESPACE", AGENT_NAMESPACE);
+        // the lab starts peers one by one: a short gather keeps the time to a verdict low
+        pb.environment().put("WGFLEET_AGENT_BATCH_DELAY", "200ms");
+        pb.environment().remove("KUBECONFIG");
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(work.resolve("operator.log").toFile());
+        Process operator;
+        try {
+            operator = pb.start();
+        } catch (IOException e) {
+            api.close();
+            throw e;
+        }
+        return new LabSession(work, api, operator);
+    }
+
+    /** For tests whose operator runs in the test JVM against an API server they started. */
+    public static LabSession attach(Path work, KubectlApiServer api) throws IOException {
+        Files.createDirectories(work);
+        return new LabSession(work, api, null);
+    }
+
+    public KubernetesClient client() {
+        return client;
+    }
+
+    public Path kubeconfig() {
+        return kubeconfig;
+    }
+
+    public String apiUrl() {
+        return api.url();
+    }
+
+    public ScenarioRunner runner() {
+        return new ScenarioRunner(client, kubeconfig, kubelet);
+    }
+
+    public Path operatorLog() {
+        return work.resolve("operator.log");
+    }
+
+    /** Waits until the operator has written a status on some peer, or fails when it died. */
+    public void awaitOperatorAlive(Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            if (operator != null && !operator.isAlive()) {
+                throw new IllegalStateException("the operator exited with " + operator.exitValue() + "; see " + operatorLog());
+            }
+            boolean any = client.resources(WireGuardPeer.class).inAnyNamespace().list().getItems().stream()
+                    .anyMatch(p -> p.getStatus() != null && !p.getStatus().getConditions().isEmpty());
+            if (any) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** The peers of one scenario as kubectl shows them. */
+    public String getPeers(Scenario s) throws IOException, InterruptedException {
+        return runner().kubectl(null, "get", "wgp", "-n", s.name());
+    }
+
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (RuntimeException e) {
+            System.err.println("lab: cleanup: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        List<String> problems = new ArrayList<>();
+        kubelet.close();
+        if (operator != null && operator.isAlive()) {
+            operator.destroy();
+            try {
+                if (!operator.waitFor(10, TimeUnit.SECONDS)) {
+                    operator.destroyForcibly();
+                    operator.waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        client.close();
+        api.close();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // already shutting down: this is the hook running
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException(String.join("; ", problems));
+        }
+    }
+}

@@ -1,0 +1,372 @@
+package io.wgfleet.lab.scenario;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.wgfleet.agent.exec.CommandResult;
+import io.wgfleet.agent.exec.ProcessCommandRunner;
+import io.wgfleet.api.v1alpha1.WireGuardPeer;
+import io.wgfleet.api.v1alpha1.WireGuardPeerSpec;
+import io.wgfleet.lab.LabKubelet;
+import io.wgfleet.lab.LabNetwork;
+import io.wgfleet.lab.LabNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs one scenario end to end against an API server that an operator is watching and a
+ * lab kubelet serves: builds its lab network with real wireguard-go, registers its
+ * machines as Nodes, applies its WireGuardPeers with kubectl, runs its steps, and compares
+ * the reason the operator wrote on each peer with the expected one. Everything it built is
+ * torn down when it ends, also on failure.
+ */
+public final class ScenarioRunner {
+
+    /** What a scenario run found; {@code diagnoseTimes} are annotation-to-root-cause times per diagnose step. */
+    public record Result(Scenario scenario, Map<String, String> actual, List<String> failures, List<Duration> diagnoseTimes) {
+        public boolean passed() {
+            return failures.isEmpty();
+        }
+    }
+
+    public static final String SCENARIO_LABEL = "wgfleet.io/lab-scenario";
+    static final Duration ROUND_TIMEOUT = Duration.ofSeconds(60);
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{(key|psk):([^}]*)}");
+
+    private final KubernetesClient client;
+    private final Path kubeconfig;
+    private final LabKubelet kubelet;
+    private final ProcessCommandRunner host = new ProcessCommandRunner();
+
+    public ScenarioRunner(KubernetesClient client, Path kubeconfig, LabKubelet kubelet) {
+        this.client = client;
+        this.kubeconfig = kubeconfig;
+        this.kubelet = kubelet;
+    }
+
+    /** The Kubernetes node name of a scenario's machine: scenarios share one API server. */
+    public static String nodeName(Scenario s, String machine) {
+        return s.name() + "-" + machine;
+    }
+
+    public Result run(Scenario s) throws Exception {
+        List<String> failures = new ArrayList<>();
+        List<Duration> times = new ArrayList<>();
+        Map<String, String> actual = new LinkedHashMap<>();
+        try (LabNetwork net = new LabNetwork()) {
+            Map<String, LabNode> machines = new LinkedHashMap<>();
+            Map<String, String> keys = new HashMap<>();
+            Map<String, String> firstAddress = new HashMap<>();
+            Map<String, String> linkIf = new HashMap<>();
+            Path secrets = Files.createTempDirectory("wgfleet-lab-psk-");
+            try {
+                for (Scenario.Machine m : s.machines()) {
+                    LabNode n = net.node(m.name());
+                    machines.put(m.name(), n);
+                    if (m.hosts() != null) {
+                        n.hosts(m.hosts());
+                    }
+                }
+                for (Scenario.Link l : s.links()) {
+                    String[] ifs = net.link(machines.get(l.a()), l.addressA(), machines.get(l.b()), l.addressB());
+                    linkIf.put(l.a() + ">" + l.b(), ifs[0]);
+                    linkIf.put(l.b() + ">" + l.a(), ifs[1]);
+                    firstAddress.putIfAbsent(l.a(), l.addressA().substring(0, l.addressA().indexOf('/')));
+                    firstAddress.putIfAbsent(l.b(), l.addressB().substring(0, l.addressB().indexOf('/')));
+                    if (l.mtu() != null) {
+                        machines.get(l.a()).exec("ip", "link", "set", ifs[0], "mtu", l.mtu().toString());
+                        machines.get(l.b()).exec("ip", "link", "set", ifs[1], "mtu", l.mtu().toString());
+                    }
+                }
+                for (Scenario.Interface i : s.interfaces()) {
+                    LabNode.WireGuard wg = machines.get(i.machine()).startWireGuard(i.name(), i.listenPort(), i.address());
+                    keys.put(i.machine() + "/" + i.name(), wg.publicKey());
+                }
+                for (Scenario.Interface i : s.interfaces()) {
+                    for (Scenario.Peer p : i.peers()) {
+                        List<String> argv = new ArrayList<>(List.of("wg", "set", i.name(), "peer", substitute(p.publicKey(), keys, secrets, p.line())));
+                        if (p.endpoint() != null) {
+                            argv.addAll(List.of("endpoint", p.endpoint()));
+                        }
+                        argv.addAll(List.of("allowed-ips", String.join(",", p.allowedIPs())));
+                        if (p.persistentKeepalive() != null) {
+                            argv.addAll(List.of("persistent-keepalive", p.persistentKeepalive().toString()));
+                        }
+                        if (p.presharedKey() != null) {
+                            argv.addAll(List.of("preshared-key", substitute(p.presharedKey(), keys, secrets, p.line())));
+                        }
+                        machines.get(i.machine()).exec(argv.toArray(String[]::new));
+                    }
+                }
+
+                client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(s.name()).endMetadata().build())
+                        .createOr(x -> x.update());
+                for (Scenario.Machine m : s.machines()) {
+                    if (m.external()) {
+                        continue;
+                    }
+                    Map<String, String> labels = new LinkedHashMap<>(m.labels());
+                    labels.put(SCENARIO_LABEL, s.name());
+                    NodeBuilder nb = new NodeBuilder().withNewMetadata().withName(nodeName(s, m.name())).withLabels(labels).endMetadata();
+                    if (firstAddress.containsKey(m.name())) {
+                        nb.withNewStatus().addNewAddress().withType("InternalIP").withAddress(firstAddress.get(m.name())).endAddress().endStatus();
+                    }
+                    Node node = nb.build();
+                    client.nodes().resource(node).createOr(x -> x.update());
+                    kubelet.register(nodeName(s, m.name()), machines.get(m.name()).runner());
+                }
+                kubectl(applyYaml(s, keys, secrets), "apply", "--validate=false", "-f", "-");
+
+                boolean diagnosedLast = false;
+                for (Scenario.Step step : s.steps()) {
+                    diagnosedLast = step.kind() == Scenario.Kind.DIAGNOSE;
+                    runStep(s, step, machines, linkIf, keys, secrets, failures, times);
+                }
+                if (!diagnosedLast) {
+                    times.add(diagnose(s, s.resources().stream().map(r -> r.namespace() + "/" + r.name()).toList(), failures));
+                }
+                for (Scenario.PeerResource r : s.resources()) {
+                    WireGuardPeer p = client.resources(WireGuardPeer.class).inNamespace(r.namespace()).withName(r.name()).get();
+                    String reason = p == null || p.getStatus() == null || p.getStatus().getRootCause() == null
+                            ? "(none)" : p.getStatus().getRootCause().getReason();
+                    actual.put(r.namespace() + "/" + r.name(), reason);
+                }
+                s.expect().forEach((peer, want) -> {
+                    String got = actual.get(peer);
+                    if (!want.equals(got)) {
+                        failures.add(peer + ": expected " + want + ", got " + got + messageOf(peer));
+                    }
+                });
+            } finally {
+                for (Scenario.Machine m : s.machines()) {
+                    kubelet.unregister(nodeName(s, m.name()));
+                }
+                try (var files = Files.list(secrets)) {
+                    files.forEach(f -> f.toFile().delete());
+                }
+                Files.deleteIfExists(secrets);
+            }
+        }
+        return new Result(s, actual, failures, times);
+    }
+
+    /** Deletes what the scenario put into the API server (its peers and nodes). */
+    public void forget(Scenario s) {
+        client.resources(WireGuardPeer.class).inNamespace(s.name()).delete();
+        client.nodes().withLabel(SCENARIO_LABEL, s.name()).delete();
+    }
+
+    private String messageOf(String peer) {
+        String[] nn = peer.split("/");
+        WireGuardPeer p = client.resources(WireGuardPeer.class).inNamespace(nn[0]).withName(nn[1]).get();
+        return p == null || p.getStatus() == null || p.getStatus().getRootCause() == null ? ""
+                : " (" + p.getStatus().getRootCause().getMessage() + ")";
+    }
+
+    private void runStep(Scenario s, Scenario.Step step, Map<String, LabNode> machines, Map<String, String> linkIf,
+                         Map<String, String> keys, Path secrets, List<String> failures, List<Duration> times) throws Exception {
+        LabNode n = step.machine() == null ? null : machines.get(step.machine());
+        Map<String, Object> a = step.args();
+        String where = s.file() + ":" + step.line() + ": ";
+        switch (step.kind()) {
+            case SLEEP -> Thread.sleep(step.duration().toMillis());
+            case DIAGNOSE -> {
+                @SuppressWarnings("unchecked")
+                List<String> peers = (List<String>) a.get("peers");
+                times.add(diagnose(s, peers, failures));
+            }
+            case PING -> {
+                List<String> argv = new ArrayList<>(List.of("ping", "-n", "-q", "-c", "2", "-i", "0.3", "-W", "1"));
+                if (a.containsKey("size")) {
+                    argv.addAll(List.of("-M", "do", "-s", String.valueOf(a.get("size"))));
+                }
+                argv.add(String.valueOf(a.get("to")));
+                boolean ok = n.tryExec(argv.toArray(String[]::new)).succeeded();
+                String want = String.valueOf(a.getOrDefault("expect", "ok"));
+                if (ok != want.equals("ok")) {
+                    failures.add(where + "ping from " + step.machine() + " to " + a.get("to") + ": expected " + want + ", it did " + (ok ? "pass" : "fail"));
+                }
+            }
+            case WG -> n.exec(words("wg " + substitute(String.valueOf(a.get("args")), keys, secrets, step.line())));
+            case NFT -> n.execWithInput(String.valueOf(a.get("ruleset")), "nft", "-f", "-");
+            case IPTABLES -> n.exec(words("iptables " + a.get("args")));
+            case ROUTE -> n.exec(words("ip route " + a.get("args")));
+            case LINK_MTU -> n.exec("ip", "link", "set", linkIf.get(step.machine() + ">" + a.get("towards")), "mtu", String.valueOf(a.get("mtu")));
+            case HOSTS -> n.hosts(String.valueOf(a.get("content")));
+            case RENUMBER -> {
+                // delete first: deleting a primary address also deletes its secondaries
+                String from = String.valueOf(a.get("from"));
+                String dev = deviceOf(n, from.substring(0, from.indexOf('/')));
+                n.exec("ip", "addr", "del", from, "dev", dev);
+                n.exec("ip", "addr", "add", String.valueOf(a.get("to")), "dev", dev);
+                n.tryExec("ip", "neigh", "flush", "all");
+                for (LabNode other : machines.values()) {
+                    other.tryExec("ip", "neigh", "flush", "all");
+                }
+            }
+            case INTERFACE_DOWN -> n.exec("ip", "link", "set", String.valueOf(a.get("interface")), "down");
+            case INTERFACE_DELETE -> n.exec("ip", "link", "del", String.valueOf(a.get("interface")));
+            case RUN -> n.exec("sh", "-c", String.valueOf(a.get("command")));
+            case NAT -> {
+                String out = linkIf.get(step.machine() + ">" + a.get("towards"));
+                n.exec("sysctl", "-qw", "net.ipv4.ip_forward=1");
+                n.execWithInput("table ip wgfleet_lab_nat {\n chain post { type nat hook postrouting priority srcnat; oifname \""
+                        + out + "\" masquerade; }\n}\n", "nft", "-f", "-");
+                if (a.containsKey("udpTimeout")) {
+                    String t = String.valueOf(a.get("udpTimeout"));
+                    n.exec("sysctl", "-qw", "net.netfilter.nf_conntrack_udp_timeout=" + t, "net.netfilter.nf_conntrack_udp_timeout_stream=" + t);
+                }
+            }
+            default -> throw new IllegalStateException("unhandled step " + step.kind());
+        }
+    }
+
+    private static String deviceOf(LabNode n, String address) {
+        for (String line : n.exec("ip", "-o", "addr", "show").split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length > 3 && f[3].startsWith(address + "/")) {
+                return f[1];
+            }
+        }
+        throw new IllegalStateException("no interface has address " + address);
+    }
+
+    private static String[] words(String s) {
+        return s.trim().split("\\s+");
+    }
+
+    /** Annotates the peers, then waits until each shows the verdict of the round it asked for. */
+    private Duration diagnose(Scenario s, List<String> peers, List<String> failures) throws Exception {
+        String value = Long.toString(System.currentTimeMillis());
+        Instant start = Instant.now();
+        for (String p : peers) {
+            String[] nn = p.split("/");
+            kubectl(null, "annotate", "wgp", "-n", nn[0], nn[1], "wgfleet.io/diagnose=" + value, "--overwrite");
+        }
+        Instant deadline = start.plus(ROUND_TIMEOUT);
+        List<String> waiting = new ArrayList<>(peers);
+        Instant last = start;
+        while (!waiting.isEmpty() && Instant.now().isBefore(deadline)) {
+            waiting.removeIf(p -> {
+                String[] nn = p.split("/");
+                WireGuardPeer x = client.resources(WireGuardPeer.class).inNamespace(nn[0]).withName(nn[1]).get();
+                return x != null && x.getStatus() != null && x.getStatus().getDiagnosisRound() != null
+                        && value.equals(x.getStatus().getDiagnosisRound().getHandledRequest())
+                        && Boolean.TRUE.equals(x.getStatus().getDiagnosisRound().getComplete());
+            });
+            last = Instant.now();
+            if (!waiting.isEmpty()) {
+                Thread.sleep(100);
+            }
+        }
+        if (!waiting.isEmpty()) {
+            failures.add(s.file() + ": no verdict within " + ROUND_TIMEOUT.toSeconds() + " s for " + String.join(", ", waiting));
+        }
+        return Duration.between(start, last);
+    }
+
+    private String applyYaml(Scenario s, Map<String, String> keys, Path secrets) throws IOException {
+        KubernetesSerialization ser = new KubernetesSerialization();
+        StringBuilder out = new StringBuilder();
+        for (Scenario.PeerResource r : s.resources()) {
+            Map<String, Object> spec = substituteAll(r.spec(), keys, secrets, r.line());
+            if (spec.get("nodeName") instanceof String m) {
+                spec.put("nodeName", nodeName(s, m));
+            }
+            if (spec.get("nodeSelector") instanceof Map<?, ?> sel) {
+                Map<String, Object> scoped = new LinkedHashMap<>();
+                sel.forEach((k, v) -> scoped.put(String.valueOf(k), v));
+                scoped.put(SCENARIO_LABEL, s.name());
+                spec.put("nodeSelector", scoped);
+            }
+            WireGuardPeer p = new WireGuardPeer();
+            p.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(r.name()).withNamespace(r.namespace()).build());
+            p.setSpec(ser.convertValue(spec, WireGuardPeerSpec.class));
+            p.setStatus(null); // a user applies the spec only; status belongs to the operator
+            out.append("---\n").append(ser.asYaml(p));
+        }
+        return out.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> substituteAll(Map<String, Object> in, Map<String, String> keys, Path secrets, int line) throws IOException {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : in.entrySet()) {
+            Object v = e.getValue();
+            if (v instanceof String str) {
+                v = substitute(str, keys, secrets, line);
+            } else if (v instanceof Map<?, ?> m) {
+                v = substituteAll((Map<String, Object>) m, keys, secrets, line);
+            }
+            out.put(e.getKey(), v);
+        }
+        return out;
+    }
+
+    /**
+     * Replaces ${key:M/IF} with that interface's public key, ${key:NAME} with the public half
+     * of a key generated now and held by nobody, ${psk:NAME} with the path of a 0600 file
+     * holding a generated preshared key (wg reads keys from files; no key is ever printed).
+     */
+    private String substitute(String text, Map<String, String> keys, Path secrets, int line) throws IOException {
+        Matcher m = PLACEHOLDER.matcher(text);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String id = m.group(1) + ":" + m.group(2);
+            String value = keys.get(id.startsWith("key:") ? m.group(2) : id);
+            if (value == null) {
+                if (m.group(1).equals("key") && m.group(2).contains("/")) {
+                    throw new ScenarioException("line " + line + ": ${key:" + m.group(2) + "}: no such interface in interfaces");
+                }
+                value = m.group(1).equals("key") ? generatePublicKey() : generatePsk(secrets, m.group(2));
+                keys.put(id.startsWith("key:") ? m.group(2) : id, value);
+            }
+            m.appendReplacement(sb, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(sb);
+        return sb.toString();
+    }
+
+    private String generatePublicKey() {
+        CommandResult priv = host.run(List.of("wg", "genkey"), Duration.ofSeconds(5));
+        CommandResult pub = host.run(List.of("wg", "pubkey"), priv.stdout(), Duration.ofSeconds(5));
+        return pub.stdout().strip();
+    }
+
+    private String generatePsk(Path secrets, String name) throws IOException {
+        Path f = secrets.resolve(name + ".psk");
+        Files.createFile(f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(f, host.run(List.of("wg", "genpsk"), Duration.ofSeconds(5)).stdout(), StandardCharsets.US_ASCII);
+        return f.toString();
+    }
+
+    /** Real kubectl against the lab's API server. */
+    public String kubectl(String stdin, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        if (stdin != null) {
+            p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("kubectl " + String.join(" ", args) + ": " + out.strip());
+        }
+        return out;
+    }
+}
