@@ -130,8 +130,14 @@ public final class NodeAgent {
         return written;
     }
 
-    private WgDump readDumpOrFail(List<CollectionError> errors) throws AgentException {
+    private WgDump readDumpOrFail(List<CollectionError> errors) throws AgentException, InterruptedException {
         CommandResult r = runner.run(NodeCommands.WG_DUMP, NodeCommands.TIMEOUT);
+        if (!r.succeeded() && r.firstErrorLine().contains("Protocol error")) {
+            // wireguard-go's control socket answers EPROTO while it is busy with another
+            // request (seen in the lab when two readers meet); one retry is enough
+            Thread.sleep(200);
+            r = runner.run(NodeCommands.WG_DUMP, NodeCommands.TIMEOUT);
+        }
         if (r.commandMissing()) {
             throw new AgentException(AgentException.NODE_ACCESS, "wg (wireguard-tools) is not installed; it is needed to read WireGuard's state");
         }

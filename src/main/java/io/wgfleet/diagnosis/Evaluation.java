@@ -201,6 +201,13 @@ final class Evaluation {
             nat();
             crypto();
             noResponse();
+        } else if (local.probe != null && Boolean.FALSE.equals(local.probe.replied())) {
+            // A young session whose new packets get nowhere: a firewall rule added since, or
+            // an endpoint that moved, breaks an established tunnel too, and the facts that
+            // prove them do not depend on the handshake's age (measured in the lab: a drop
+            // rule added after the handshake, a server renumbered behind a DNS name).
+            reachability();
+            firewall();
         }
         routing();
         liveness();
@@ -555,7 +562,7 @@ final class Evaluation {
                                 "no endpoint for us in " + remoteName),
                         List.of("Give the end that is reachable from the other an endpoint: set spec.endpoint host:port on the side that can reach its remote",
                                 "Add persistentKeepalive 25 on that side if the other one is behind NAT"),
-                        EnumSet.of(Cond.HANDSHAKE, Cond.TRAFFIC));
+                        blocking());
             }
         }
         if (initiator == null) {
@@ -582,7 +589,7 @@ final class Evaluation {
                             List.of("Check the DNS record of " + declared.host() + " (dig " + declared.host() + ")",
                                     "Check the resolver on " + initiator.node + " (/etc/resolv.conf, search domains)",
                                     "Or use an IP address endpoint"),
-                            EnumSet.of(Cond.HANDSHAKE, Cond.TRAFFIC));
+                            blocking());
                 } else {
                     String inUseText = dns.inUse() != null ? dns.inUse() : running != null ? running.host() : null;
                     IpAddress inUse = host(inUseText);
@@ -601,7 +608,7 @@ final class Evaluation {
                                 List.of("Re-resolve now: wg set " + initiator.ifName() + " peer <key> endpoint " + declared
                                                 + " (or restart the interface)",
                                         "Keep it current: run a periodic re-resolve (wireguard-tools' reresolve-dns.sh) for dynamic DNS names"),
-                                EnumSet.of(Cond.HANDSHAKE, Cond.TRAFFIC));
+                                blocking());
                     }
                 }
             }
@@ -627,7 +634,7 @@ final class Evaluation {
                     List.of("Point the endpoint at an address of " + responder.node + ": wg set " + initiator.ifName()
                                     + " peer <key> endpoint <address>:" + e.port() + ", and update the WireGuardPeer's spec.endpoint",
                             "If " + responder.node + " is reached through NAT or a load balancer, check that it forwards UDP " + e.port() + " to it"),
-                    EnumSet.of(Cond.HANDSHAKE, Cond.TRAFFIC));
+                    blocking());
         }
         int lp = responder.listenPort();
         if (lp > 0 && e.port() != lp) {
@@ -637,7 +644,7 @@ final class Evaluation {
                     List.of("Set the endpoint port to " + lp + ": wg set " + initiator.ifName() + " peer <key> endpoint "
                                     + (e.host().indexOf(':') >= 0 ? "[" + e.host() + "]" : e.host()) + ":" + lp + ", and update spec.endpoint",
                             "Or change " + responder.node + "'s listen port to " + e.port() + " if that is the intended one"),
-                    EnumSet.of(Cond.HANDSHAKE, Cond.TRAFFIC));
+                    blocking());
         }
     }
 
@@ -667,7 +674,7 @@ final class Evaluation {
                                         : "nft insert rule " + nz(r.family(), "inet") + " " + nz(r.table(), "filter") + " "
                                         + nz(r.chain(), "input") + " udp dport " + lp + " accept"),
                                 "Persist the change where the ruleset is managed (nftables.conf, firewalld, ufw)"),
-                        EnumSet.of(Cond.HANDSHAKE, Cond.TRAFFIC));
+                        blocking());
             }
         }
     }
@@ -1182,6 +1189,14 @@ final class Evaluation {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /**
+     * What a reachability or firewall cause disproves: the handshake and traffic, or, while
+     * the last handshake is still young, only the traffic (that handshake did succeed).
+     */
+    private Set<Cond> blocking() {
+        return recent ? EnumSet.of(Cond.TRAFFIC) : EnumSet.of(Cond.HANDSHAKE, Cond.TRAFFIC);
+    }
 
     private void add(Reason r, String message, List<String> evidence, List<String> remediation, Set<Cond> falsifies) {
         issues.add(new Issue(r, message, evidence, remediation, falsifies, false));

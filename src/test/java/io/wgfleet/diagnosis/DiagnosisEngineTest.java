@@ -180,6 +180,35 @@ class DiagnosisEngineTest {
         assertThat(d.findingReasons()).contains(Reason.EndpointMismatch);
     }
 
+    /** Measured in the lab: renumbered right after a handshake, the session is young but dead. */
+    @Test
+    void renumberedServerSecondsAfterAHandshakeIsStillStaleEndpointDNS() {
+        Lab lab = new Lab();
+        lab.clientDecl = Lab.withEndpoint(lab.clientDecl, "wgs.lab.example:51820");
+        lab.client.probe = new NodeFacts.HandshakeProbe("wg0", lab.serverKey, "10.77.0.1", Lab.COLLECTED.minusSeconds(8), 5500L,
+                148L, 0L, false, false, null);
+        lab.client.dns.add(new NodeFacts.Dns("wg0", lab.serverKey, "wgs.lab.example", List.of("192.0.2.10"), "192.0.2.1", null));
+        lab.server.outerAddress("192.0.2.10/24");
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.StaleEndpointDNS);
+        assertThat(d.handshakeSucceeded().status()).isEqualTo(Status.TRUE); // the last one did succeed, 10 s ago
+        assertThat(d.trafficFlowing().status()).isEqualTo(Status.FALSE);
+    }
+
+    /** Measured in the lab: a drop rule added after the handshake; the next packets vanish. */
+    @Test
+    void dropRuleAddedAfterAHandshakeIsUDPPortBlocked() {
+        Lab lab = new Lab();
+        lab.client.probe = new NodeFacts.HandshakeProbe("wg0", lab.serverKey, "10.77.0.1", Lab.COLLECTED.minusSeconds(8), 5500L,
+                148L, 0L, false, false, null);
+        lab.server.firewall.add(new NodeFacts.FirewallRule("nftables", 51820, "inet", "lab_filter", "input", 2L, "drop",
+                "udp dport 51820 counter packets 3 bytes 444 drop", 3L));
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.UDPPortBlocked);
+        assertThat(d.message()).contains("inet lab_filter input handle 2");
+        assertThat(d.trafficFlowing().status()).isEqualTo(Status.FALSE);
+    }
+
     @Test
     void endpointAtWrongAddressIsEndpointMismatch() {
         Lab lab = new Lab().clientGetsNoReply();

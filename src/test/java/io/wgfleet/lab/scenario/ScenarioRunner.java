@@ -130,6 +130,9 @@ public final class ScenarioRunner {
                     kubelet.register(nodeName(s, m.name()), machines.get(m.name()).runner());
                 }
                 kubectl(applyYaml(s, keys, secrets), "apply", "--validate=false", "-f", "-");
+                // the operator's first round runs now; steps start once it is over, so each
+                // diagnose step times a round of its own
+                awaitFirstRound(s, failures);
 
                 boolean diagnosedLast = false;
                 for (Scenario.Step step : s.steps()) {
@@ -247,6 +250,23 @@ public final class ScenarioRunner {
 
     private static String[] words(String s) {
         return s.trim().split("\\s+");
+    }
+
+    private void awaitFirstRound(Scenario s, List<String> failures) throws InterruptedException {
+        Instant deadline = Instant.now().plus(ROUND_TIMEOUT);
+        while (Instant.now().isBefore(deadline)) {
+            boolean all = s.resources().stream().allMatch(r -> {
+                WireGuardPeer x = client.resources(WireGuardPeer.class).inNamespace(r.namespace()).withName(r.name()).get();
+                return x != null && x.getStatus() != null && (x.getStatus().getDiagnosisRound() == null
+                        ? !x.getStatus().getConditions().isEmpty() // not diagnosed at all (invalid spec, no nodes)
+                        : Boolean.TRUE.equals(x.getStatus().getDiagnosisRound().getComplete()));
+            });
+            if (all) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        failures.add(s.file() + ": the first diagnosis round did not finish within " + ROUND_TIMEOUT.toSeconds() + " s");
     }
 
     /** Annotates the peers, then waits until each shows the verdict of the round it asked for. */
