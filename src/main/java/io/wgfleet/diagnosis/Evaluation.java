@@ -591,8 +591,10 @@ final class Evaluation {
                                     "Or use an IP address endpoint"),
                             blocking());
                 } else {
-                    String inUseText = dns.inUse() != null ? dns.inUse() : running != null ? running.host() : null;
-                    IpAddress inUse = host(inUseText);
+                    // the agent reports the endpoint in use as WireGuard shows it, address:port
+                    Endpoint inUseEndpoint = parseEndpoint(dns.inUse());
+                    IpAddress inUse = inUseEndpoint != null ? inUseEndpoint.address()
+                            : host(dns.inUse() != null ? dns.inUse() : running != null ? running.host() : null);
                     List<IpAddress> now = new ArrayList<>();
                     for (String s : dns.resolved()) {
                         IpAddress a = host(s);

@@ -187,7 +187,8 @@ class DiagnosisEngineTest {
         lab.clientDecl = Lab.withEndpoint(lab.clientDecl, "wgs.lab.example:51820");
         lab.client.probe = new NodeFacts.HandshakeProbe("wg0", lab.serverKey, "10.77.0.1", Lab.COLLECTED.minusSeconds(8), 5500L,
                 148L, 0L, false, false, null);
-        lab.client.dns.add(new NodeFacts.Dns("wg0", lab.serverKey, "wgs.lab.example", List.of("192.0.2.10"), "192.0.2.1", null));
+        // as the agent reports it: the endpoint in use with its port
+        lab.client.dns.add(new NodeFacts.Dns("wg0", lab.serverKey, "wgs.lab.example", List.of("192.0.2.10"), "192.0.2.1:51820", null));
         lab.server.outerAddress("192.0.2.10/24");
         Diagnosis d = lab.diagnoseClient();
         assertThat(d.reason()).isEqualTo(Reason.StaleEndpointDNS);

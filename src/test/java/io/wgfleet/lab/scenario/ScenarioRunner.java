@@ -154,6 +154,9 @@ public final class ScenarioRunner {
                         failures.add(peer + ": expected " + want + ", got " + got + messageOf(peer));
                     }
                 });
+                if (!failures.isEmpty()) {
+                    keepEvidence(s);
+                }
             } finally {
                 for (Scenario.Machine m : s.machines()) {
                     kubelet.unregister(nodeName(s, m.name()));
@@ -165,6 +168,25 @@ public final class ScenarioRunner {
             }
         }
         return new Result(s, actual, failures, times);
+    }
+
+    /** A failed scenario's node reports and peers, saved under target/lab for a person to read. */
+    private void keepEvidence(Scenario s) {
+        try {
+            Path dir = Path.of("target", "lab", s.name());
+            Files.createDirectories(dir);
+            KubernetesSerialization ser = new KubernetesSerialization();
+            for (var r : client.resources(io.wgfleet.api.v1alpha1.WireGuardNodeReport.class).list().getItems()) {
+                if (r.getMetadata().getName().startsWith(s.name() + "-")) {
+                    Files.writeString(dir.resolve("report-" + r.getMetadata().getName() + ".yaml"), ser.asYaml(r));
+                }
+            }
+            for (var p : client.resources(WireGuardPeer.class).inNamespace(s.name()).list().getItems()) {
+                Files.writeString(dir.resolve("peer-" + p.getMetadata().getName() + ".yaml"), ser.asYaml(p));
+            }
+        } catch (IOException | RuntimeException e) {
+            System.err.println("lab: could not keep the evidence of " + s.name() + ": " + e.getMessage());
+        }
     }
 
     /** Deletes what the scenario put into the API server (its peers and nodes). */
