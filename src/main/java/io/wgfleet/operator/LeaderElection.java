@@ -24,7 +24,7 @@ public class LeaderElection {
     // takes as "no leader election".
     @Produces
     @Dependent
-    LeaderElectionConfiguration leaderElection(
+    public LeaderElectionConfiguration leaderElection(
             @ConfigProperty(name = "wgfleet.leader-election.enabled", defaultValue = "false") boolean enabled,
             @ConfigProperty(name = "wgfleet.leader-election.lease-name", defaultValue = DEFAULT_LEASE) String leaseName,
             // absent: the namespace of the operator's service account (in-cluster config)
@@ -32,6 +32,11 @@ public class LeaderElection {
         if (!enabled) {
             return null;
         }
-        return new LeaderElectionConfiguration(leaseName, namespace.filter(s -> !s.isBlank()).orElse(null));
+        return configuration(leaseName, namespace.filter(s -> !s.isBlank()).orElse(null));
+    }
+
+    /** JOSDK's defaults for the timings: a lease of 15 s, renewed every 2 s, given up after 10 s. */
+    public static LeaderElectionConfiguration configuration(String leaseName, String namespace) {
+        return new LeaderElectionConfiguration(leaseName, namespace);
     }
 }
