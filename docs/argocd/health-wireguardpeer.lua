@@ -1,8 +1,9 @@
 -- Argo CD health check for wgfleet.io/WireGuardPeer, from the standard conditions.
 -- Install under argocd-cm: resource.customizations.health.wgfleet.io_WireGuardPeer
 -- Degraded: Stalled=True or Ready=False (the message is Ready's: the root cause).
--- Progressing: no status yet, status not yet for this generation, Reconciling=True
--- or Ready Unknown (a diagnosis is pending). Healthy: Ready=True for this generation.
+-- Progressing: no status yet, status not yet for this generation, or Ready Unknown
+-- (a diagnosis is pending). Healthy: Ready=True for this generation, also while a
+-- routine re-diagnosis runs (Reconciling=True every interval must not flap the app).
 local hs = {}
 
 local function condition(conditions, kind)
@@ -37,7 +38,6 @@ local generation = obj.metadata.generation
 local observed = obj.status.observedGeneration
 local ready = condition(obj.status.conditions, "Ready")
 local stalled = condition(obj.status.conditions, "Stalled")
-local reconciling = condition(obj.status.conditions, "Reconciling")
 
 if generation ~= nil and (observed == nil or observed < generation) then
   hs.status = "Progressing"
@@ -57,7 +57,7 @@ if ready ~= nil and ready.status == "False" then
   return hs
 end
 
-if ready == nil or ready.status ~= "True" or (reconciling ~= nil and reconciling.status == "True") then
+if ready == nil or ready.status ~= "True" then
   hs.status = "Progressing"
   hs.message = message(ready, "Diagnosis in progress")
   return hs
