@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 mvn -B -q package -DskipTests
-exec mvn -B -q exec:java@demo
+exec mvn -B -q exec:java@demo -Dexec.args="$*"
