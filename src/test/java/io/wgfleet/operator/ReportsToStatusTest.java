@@ -29,6 +29,7 @@ import io.wgfleet.operator.jobs.DiagnosticJobFactory;
 import io.wgfleet.operator.status.ConditionType;
 import io.wgfleet.testing.Reports;
 import io.wgfleet.testing.TestClock;
+import io.wgfleet.testing.ApiReads;
 import io.wgfleet.testing.TestKeys;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -454,22 +455,15 @@ class ReportsToStatusTest {
     }
 
     static Condition condition(WireGuardPeer p, ConditionType type) {
-        return p.getStatus().getConditions().stream().filter(c -> c.getType().equals(type.type())).findFirst().orElseThrow();
+        return ApiReads.condition(p, type);
     }
 
     List<Event> events(WireGuardPeer p) {
-        return client.v1().events().inNamespace(p.getMetadata().getNamespace()).list().getItems().stream()
-                .filter(e -> p.getMetadata().getName().equals(e.getInvolvedObject().getName()))
-                .toList();
+        return ApiReads.events(client, p);
     }
 
     List<RecordedRequest> drain() throws InterruptedException {
-        List<RecordedRequest> out = new ArrayList<>();
-        RecordedRequest r;
-        while ((r = server.getKubernetesMockServer().takeRequest(50, TimeUnit.MILLISECONDS)) != null) {
-            out.add(r);
-        }
-        return out;
+        return ApiReads.drain(server.getKubernetesMockServer());
     }
 
     static void sleep(long ms) {

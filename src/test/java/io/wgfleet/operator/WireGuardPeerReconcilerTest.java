@@ -18,6 +18,7 @@ import io.wgfleet.api.v1alpha1.DiagnosisSettings;
 import io.wgfleet.api.v1alpha1.WireGuardPeer;
 import io.wgfleet.api.v1alpha1.WireGuardPeerSpec;
 import io.wgfleet.operator.status.ConditionType;
+import io.wgfleet.testing.ApiReads;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -284,21 +285,14 @@ class WireGuardPeerReconcilerTest {
     }
 
     static Condition condition(WireGuardPeer p, ConditionType type) {
-        return p.getStatus().getConditions().stream().filter(c -> c.getType().equals(type.type())).findFirst().orElseThrow();
+        return ApiReads.condition(p, type);
     }
 
     List<Event> events(WireGuardPeer p) {
-        return client.v1().events().inNamespace(p.getMetadata().getNamespace()).list().getItems().stream()
-                .filter(e -> p.getMetadata().getName().equals(e.getInvolvedObject().getName()))
-                .toList();
+        return ApiReads.events(client, p);
     }
 
     List<RecordedRequest> drainRequests() throws InterruptedException {
-        List<RecordedRequest> out = new ArrayList<>();
-        RecordedRequest r;
-        while ((r = server.getKubernetesMockServer().takeRequest(50, TimeUnit.MILLISECONDS)) != null) {
-            out.add(r);
-        }
-        return out;
+        return ApiReads.drain(server.getKubernetesMockServer());
     }
 }

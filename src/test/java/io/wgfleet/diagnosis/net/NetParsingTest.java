@@ -2,6 +2,7 @@ package io.wgfleet.diagnosis.net;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,5 +60,38 @@ class NetParsingTest {
             "999.1.1.1:51820", "[10.0.0.1]:51820", "bad_name!:1"})
     void rejectsMalformedEndpoints(String text) {
         assertThatThrownBy(() -> Endpoint.parse(text)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void lastAddressOfAPrefix() {
+        IpPrefix p = IpPrefix.parse("10.20.0.0/16");
+        assertThat(new IpAddress(false, p.lastHi(), p.lastLo())).hasToString("10.20.255.255");
+        IpPrefix v6 = IpPrefix.parse("fd00:1::/32");
+        assertThat(new IpAddress(true, v6.lastHi(), v6.lastLo())).hasToString("fd00:1:ffff:ffff:ffff:ffff:ffff:ffff");
+    }
+
+    @Test
+    void natAddressClasses() {
+        assertThat(IpAddress.parse("100.64.0.2").isCgnat()).isTrue();
+        assertThat(IpAddress.parse("100.128.0.1").isCgnat()).isFalse();
+        assertThat(IpAddress.parse("172.16.3.4").isPrivate()).isTrue();
+        assertThat(IpAddress.parse("172.32.0.1").isPrivate()).isFalse();
+        assertThat(IpAddress.parse("fd12::1").isPrivate()).isTrue();
+        assertThat(IpAddress.parse("2001:db8::1").isPrivate()).isFalse();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "vpn.example.com|has no port",
+            "2001:db8::1:51820|must be bracketed",
+            "192.0.2.1:0|outside 1..65535",
+            "192.0.2.1:70000|outside 1..65535",
+            "192.0.2.300:51820|exceeds 255",
+            "bad_host!:51820|not a valid DNS name",
+            "[192.0.2.1]:51820|IPv6 addresses only",
+            ":51820|has no host"
+    })
+    void badEndpointsSayWhy(String in, String why) {
+        assertThatThrownBy(() -> Endpoint.parse(in)).hasMessageContaining(why);
     }
 }
