@@ -1,5 +1,6 @@
 package io.wgfleet.operator;
 
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Dependent;
@@ -35,8 +36,38 @@ public class LeaderElection {
         return configuration(leaseName, namespace.filter(s -> !s.isBlank()).orElse(null));
     }
 
-    /** JOSDK's defaults for the timings: a lease of 15 s, renewed every 2 s, given up after 10 s. */
+    /**
+     * JOSDK's default timings (a lease of 15 s, renewed every 2 s, given up after 10 s).
+     * JOSDK's own reaction to losing the lease is System.exit, which, called while the JVM
+     * is already shutting down (SIGTERM to a leading replica releases the lease), blocks
+     * forever: the pod would hang until SIGKILL. So the exit is ours, and only when the
+     * JVM is not on its way out already.
+     */
     public static LeaderElectionConfiguration configuration(String leaseName, String namespace) {
-        return new LeaderElectionConfiguration(leaseName, namespace);
+        return new LeaderElectionConfiguration(leaseName, namespace,
+                LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+                LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+                LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+                null,
+                new LeaderCallbacks(() -> { }, LeaderElection::stoppedLeading, leader -> { }),
+                false);
+    }
+
+    /** Lost the lease while running: exit so that Kubernetes restarts this replica as a follower. */
+    static void stoppedLeading() {
+        if (!shuttingDown()) {
+            System.exit(1);
+        }
+    }
+
+    static boolean shuttingDown() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
+        }
     }
 }

@@ -59,6 +59,7 @@ final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
         builtIn("rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", false, List.of());
         builtIn("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding", false, List.of());
         builtIn("apps", "v1", "deployments", "Deployment", true, List.of("deploy"));
+        builtIn("authorization.k8s.io", "v1", "selfsubjectrulesreviews", "SelfSubjectRulesReview", false, List.of());
         for (CustomResourceDefinition crd : crds) {
             var names = crd.getSpec().getNames();
             for (CustomResourceDefinitionVersion v : crd.getSpec().getVersions()) {
@@ -87,6 +88,16 @@ final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
         String contentType = request.getHeader("Content-Type");
         if ("PATCH".equals(request.getMethod()) && contentType != null && contentType.contains("merge-patch")) {
             return mergePatch(request, bare);
+        }
+        if ("POST".equals(request.getMethod()) && bare.equals("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")) {
+            // the lab has no authorization: every client may do everything (leader election asks first)
+            ObjectNode review = json.createObjectNode().put("kind", "SelfSubjectRulesReview").put("apiVersion", "authorization.k8s.io/v1");
+            ObjectNode rule = review.putObject("status").put("incomplete", false).putArray("resourceRules").addObject();
+            rule.putArray("verbs").add("*");
+            rule.putArray("apiGroups").add("*");
+            rule.putArray("resources").add("*");
+            review.with("status").putArray("nonResourceRules");
+            return new MockResponse().setResponseCode(201).addHeader("Content-Type", "application/json").setBody(review.toString());
         }
         if ("GET".equals(request.getMethod())) {
             if (bare.equals("/version")) {
