@@ -70,7 +70,7 @@ public final class Demo {
         MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
         AGENT_LOG.setLevel(java.util.logging.Level.WARNING);
         boolean keep = java.util.Arrays.asList(args).contains("--keep");
-        String unavailable = LabEnvironment.unavailableReason();
+        String unavailable = LabEnvironment.scenarioUnavailableReason();
         if (unavailable == null) {
             System.exit(runLab(keep));
         }

@@ -28,6 +28,24 @@ public final class LabEnvironment {
         return null;
     }
 
+    /** Scenarios also drive a real kubectl against the lab's API server. */
+    public static String scenarioUnavailableReason() {
+        String why = unavailableReason();
+        if (why == null && !onPath("kubectl")) {
+            why = "kubectl is not installed (the scenarios apply and annotate peers with it)";
+        }
+        return why;
+    }
+
+    /** For {@code @EnabledIf} on scenario runs: prints the reason when they cannot run. */
+    public static boolean scenariosAvailable() {
+        String why = scenarioUnavailableReason();
+        if (why != null) {
+            System.out.println("[lab] scenarios skipped: " + why);
+        }
+        return why == null;
+    }
+
     /** For {@code @EnabledIf}: prints the reason when the lab cannot run, so a skip is never silent. */
     public static boolean available() {
         String why = unavailableReason();

@@ -48,7 +48,7 @@ public final class ScenarioMain {
             System.err.println("lab: " + e.getMessage());
             System.exit(2);
         }
-        String unavailable = LabEnvironment.unavailableReason();
+        String unavailable = LabEnvironment.scenarioUnavailableReason();
         if (unavailable != null) {
             System.err.println("lab: cannot run the namespace lab here: " + unavailable);
             System.exit(3);

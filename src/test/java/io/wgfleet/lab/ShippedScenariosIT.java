@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the reason the operator wrote on each WireGuardPeer. Runs after {@code package} (failsafe)
  * and needs root; without it, it is skipped with the reason printed.
  */
-@EnabledIf("io.wgfleet.lab.LabEnvironment#available")
+@EnabledIf("io.wgfleet.lab.LabEnvironment#scenariosAvailable")
 class ShippedScenariosIT {
 
     static LabSession session;
