@@ -26,11 +26,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 @EnabledIf("io.wgfleet.lab.LabEnvironment#scenariosAvailable")
 class ShippedScenariosIT {
 
+    /** The mock web server logs every request at INFO; held so the level sticks. */
+    static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
     static LabSession session;
     static final Path TIMINGS = Path.of("target", "lab-it", "timings.txt");
 
     @BeforeAll
     static void start() throws Exception {
+        QUIET.setLevel(java.util.logging.Level.WARNING);
         session = LabSession.start(Path.of("target", "lab-it"));
         Files.deleteIfExists(TIMINGS);
     }
