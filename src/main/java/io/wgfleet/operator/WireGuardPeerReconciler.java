@@ -72,6 +72,8 @@ public class WireGuardPeerReconciler implements Reconciler<WireGuardPeer> {
     private final DiagnosticRounds rounds;
     private final FleetConflicts fleet = new FleetConflicts();
     private final PeerDiagnoser diagnoser;
+    static final Duration SWEEP_EVERY = Duration.ofSeconds(30);
+    private volatile Instant lastSweep;
     /** The last status decided per peer: the primary cache may not show our own patch yet. */
     private final Map<String, WireGuardPeerStatus> decided = new ConcurrentHashMap<>();
 
@@ -266,15 +268,12 @@ public class WireGuardPeerReconciler implements Reconciler<WireGuardPeer> {
         metrics.update(peer, peer.getSpec() == null ? "" : peer.getSpec().getInterfaceName(),
                 ConditionMerger.find(next.getConditions(), ConditionType.READY).getStatus(),
                 verdict.reason(), next.getNodes());
-        Set<String> existing = context.getPrimaryCache().list().map(FleetConflicts::id).collect(Collectors.toSet());
-        metrics.retainOnly(existing);
-        Set<String> existingUids = context.getPrimaryCache().list().map(p -> p.getMetadata().getUid()).collect(Collectors.toSet());
-        decided.keySet().retainAll(existingUids);
+        forgetDeletedPeers(context, now);
 
         if (!StatusComparison.same(previous, next)) {
             recordTransitions(peer, previous == null ? List.of() : previous.getConditions(), next.getConditions());
         }
-        Duration again = nextLook(round, outcome, SpecValidator.validate(peer.getSpec()).isEmpty() ? SpecValidator.interval(peer.getSpec()) : null, now);
+        Duration again = nextLook(round, outcome, problems.isEmpty() ? SpecValidator.interval(peer.getSpec()) : null, now);
         if (StatusComparison.same(cached, next)) {
             UpdateControl<WireGuardPeer> none = UpdateControl.noUpdate();
             return again == null ? none : none.rescheduleAfter(again);
@@ -302,6 +301,26 @@ public class WireGuardPeerReconciler implements Reconciler<WireGuardPeer> {
             }
         }
         return null;
+    }
+
+    /**
+     * Drops the metric series and remembered statuses of deleted peers. A sweep over the
+     * whole cache, so at most every {@link #SWEEP_EVERY} rather than on every reconcile.
+     */
+    private void forgetDeletedPeers(Context<WireGuardPeer> context, Instant now) {
+        Instant last = lastSweep;
+        if (last != null && now.isBefore(last.plus(SWEEP_EVERY))) {
+            return;
+        }
+        lastSweep = now;
+        Set<String> ids = new java.util.HashSet<>();
+        Set<String> uids = new java.util.HashSet<>();
+        context.getPrimaryCache().list().forEach(p -> {
+            ids.add(FleetConflicts.id(p));
+            uids.add(p.getMetadata().getUid());
+        });
+        metrics.retainOnly(ids);
+        decided.keySet().retainAll(uids);
     }
 
     /** Our own last decision when the cache has not caught up with it yet. */
