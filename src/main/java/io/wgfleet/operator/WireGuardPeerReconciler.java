@@ -140,6 +140,7 @@ public class WireGuardPeerReconciler implements Reconciler<WireGuardPeer> {
                     return true;
                 })
                 .withSecondaryToPrimaryMapper(job -> {
+                    rounds.seen(job);
                     Set<ResourceID> out = new java.util.HashSet<>();
                     String node = job.getMetadata().getAnnotations() == null ? null
                             : job.getMetadata().getAnnotations().get(DiagnosticJobFactory.NODE_ANNOTATION);

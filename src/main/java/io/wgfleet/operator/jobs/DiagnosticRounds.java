@@ -72,7 +72,7 @@ public class DiagnosticRounds implements AutoCloseable {
     }
 
     /** A created Job shows up in the informer cache within moments; one that never does was deleted. */
-    static final Duration NOT_YET_CACHED_FOR_AT_MOST = Duration.ofSeconds(30);
+    static final Duration NOT_YET_CACHED_FOR_AT_MOST = Duration.ofSeconds(10);
     /** A batch nobody asked for again in this long is dropped (its peers were deleted or moved). */
     static final Duration ABANDONED_AFTER = Duration.ofSeconds(60);
 
@@ -257,6 +257,19 @@ public class DiagnosticRounds implements AutoCloseable {
 
     private static String annotation(Job j, String key) {
         return j.getMetadata().getAnnotations() == null ? null : j.getMetadata().getAnnotations().get(key);
+    }
+
+    /**
+     * The informer has seen a Job of ours: from now on the cache counts it, so it no longer
+     * needs counting as created-but-unseen (even if it is deleted before the next drain).
+     */
+    public synchronized void seen(Job job) {
+        String node = annotation(job, DiagnosticJobFactory.NODE_ANNOTATION);
+        Instant started = startedAt(job).orElse(null);
+        Instant local = node == null ? null : startedRecently.get(node);
+        if (local != null && started != null && !started.isBefore(local)) {
+            startedRecently.remove(node);
+        }
     }
 
     /** Nodes waiting in the queue, for the reconciler to map Job events back to peers. */
