@@ -295,9 +295,18 @@ public final class ScenarioRunner {
     private Duration diagnose(Scenario s, List<String> peers, List<String> failures) throws Exception {
         String value = Long.toString(System.currentTimeMillis());
         Instant start = Instant.now();
+        // one kubectl call per namespace: requests that reach the operator together share one
+        // round; a request that arrives after the round's Jobs started waits for the next one
+        Map<String, List<String>> byNamespace = new LinkedHashMap<>();
         for (String p : peers) {
             String[] nn = p.split("/");
-            kubectl(null, "annotate", "wgp", "-n", nn[0], nn[1], "wgfleet.io/diagnose=" + value, "--overwrite");
+            byNamespace.computeIfAbsent(nn[0], k -> new ArrayList<>()).add(nn[1]);
+        }
+        for (Map.Entry<String, List<String>> e : byNamespace.entrySet()) {
+            List<String> args = new ArrayList<>(List.of("annotate", "wgp", "-n", e.getKey()));
+            args.addAll(e.getValue());
+            args.addAll(List.of("wgfleet.io/diagnose=" + value, "--overwrite"));
+            kubectl(null, args.toArray(String[]::new));
         }
         Instant deadline = start.plus(ROUND_TIMEOUT);
         List<String> waiting = new ArrayList<>(peers);
