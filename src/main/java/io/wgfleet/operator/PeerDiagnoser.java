@@ -45,7 +45,7 @@ final class PeerDiagnoser {
         DiagnosisInput.RemoteSide remoteSide = null;
         if (remote != null && !remoteNodes.isEmpty()) {
             String rn = remoteNodes.get(0);
-            Evidence e = evidence(rn, round, reports, roundState, waiting);
+            Evidence e = evidence(rn, reports.apply(rn), round, roundState, waiting);
             remoteSide = new DiagnosisInput.RemoteSide(
                     ReportMapper.toDeclaredPeer(remote.getMetadata().getNamespace(), remote.getMetadata().getName(), remote.getSpec()),
                     rn, e.facts(), e.failure());
@@ -57,7 +57,7 @@ final class PeerDiagnoser {
         Timer.Sample sample = Timer.start();
         for (String node : targetNodes) {
             WireGuardNodeReport report = reports.apply(node);
-            Evidence e = evidence(node, round, reports, roundState, waiting);
+            Evidence e = evidence(node, report, round, roundState, waiting);
             DiagnosisInput input = new DiagnosisInput(declared, node, e.facts(), e.failure(), remoteSide, List.of(), now, staleAfter);
             perNode.add(new NodeDiagnosis(node, DiagnosisEngine.diagnose(input)));
             nodeStatus.add(PeerNodeFacts.of(node, peer.getSpec(), report));
@@ -84,9 +84,8 @@ final class PeerDiagnoser {
      * stands in only for routine re-checks; after a spec change or on the first round the
      * engine gets nothing and says DiagnosticPending, so an old verdict is never shown as new.
      */
-    private static Evidence evidence(String node, RoundPlanner.Round round, Function<String, WireGuardNodeReport> reports,
+    private static Evidence evidence(String node, WireGuardNodeReport report, RoundPlanner.Round round,
                                      Function<String, DiagnosticRounds.NodeRound> roundState, List<String> waiting) {
-        WireGuardNodeReport report = reports.apply(node);
         DiagnosticRounds.NodeRound state = roundState.apply(node);
         boolean fresh = WireGuardPeerReconciler.answers(report, state, round.requestedAt());
         NodeFacts facts = report == null ? null : ReportMapper.toNodeFacts(report.getSpec());

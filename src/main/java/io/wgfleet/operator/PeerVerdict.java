@@ -31,9 +31,18 @@ public record PeerVerdict(List<DesiredCondition> conditions, RootCause rootCause
 
     /** Valid and placed, but no fresh evidence yet: everything Unknown, say what is missing. */
     public static PeerVerdict pending(String reason, String message, List<String> evidence, List<String> remediation) {
+        return unknown(reason, message, true, evidence, remediation);
+    }
+
+    /**
+     * Nothing proven either way: every condition Unknown with the reason that says what is
+     * missing; {@code reconciling} tells kstatus whether more is on its way.
+     */
+    public static PeerVerdict unknown(String reason, String message, boolean reconciling, List<String> evidence,
+                                      List<String> remediation) {
         return new PeerVerdict(List.of(
                 DesiredCondition.unknown(ConditionType.READY, reason, message),
-                DesiredCondition.of(ConditionType.RECONCILING, true, reason, message),
+                DesiredCondition.of(ConditionType.RECONCILING, reconciling, reason, message),
                 DesiredCondition.of(ConditionType.STALLED, false, reason, "Nothing blocks progress."),
                 DesiredCondition.unknown(ConditionType.HANDSHAKE_SUCCEEDED, reason, message),
                 DesiredCondition.unknown(ConditionType.CONFIG_IN_SYNC, reason, message),

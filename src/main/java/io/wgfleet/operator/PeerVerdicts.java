@@ -1,8 +1,7 @@
 package io.wgfleet.operator;
 
 import io.wgfleet.api.v1alpha1.WireGuardPeerSpec;
-import io.wgfleet.operator.status.ConditionType;
-import io.wgfleet.operator.status.DesiredCondition;
+import io.wgfleet.diagnosis.Reason;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -11,12 +10,13 @@ import java.util.stream.Collectors;
 /** The verdicts the reconciler reaches before any node evidence is needed. */
 final class PeerVerdicts {
 
-    static final String INVALID_SPEC = "InvalidSpec";
-    static final String NO_MATCHING_NODES = "NoMatchingNodes";
-    static final String DIAGNOSTIC_PENDING = "DiagnosticPending";
-    static final String DIAGNOSTIC_FAILED = "DiagnosticFailed";
-    static final String DUPLICATE_PUBLIC_KEY = "DuplicatePublicKey";
-    static final String ALLOWED_IPS_OVERLAP = "AllowedIPsOverlap";
+    // one catalogue of reasons: the engine's
+    static final String INVALID_SPEC = Reason.InvalidSpec.name();
+    static final String NO_MATCHING_NODES = Reason.NoMatchingNodes.name();
+    static final String DIAGNOSTIC_PENDING = Reason.DiagnosticPending.name();
+    static final String DIAGNOSTIC_FAILED = Reason.DiagnosticFailed.name();
+    static final String DUPLICATE_PUBLIC_KEY = Reason.DuplicatePublicKey.name();
+    static final String ALLOWED_IPS_OVERLAP = Reason.AllowedIPsOverlap.name();
 
     private PeerVerdicts() {
     }
@@ -55,16 +55,9 @@ final class PeerVerdicts {
     /** The node that hosted the peer was deleted while its round ran: say so, do not guess. */
     static PeerVerdict nodeDeleted(String detail) {
         String message = "Diagnosis failed: " + detail + ". No node hosts this peer any more.";
-        return new PeerVerdict(List.of(
-                DesiredCondition.unknown(ConditionType.READY, DIAGNOSTIC_FAILED, message),
-                DesiredCondition.of(ConditionType.RECONCILING, false, DIAGNOSTIC_FAILED, message),
-                DesiredCondition.of(ConditionType.STALLED, false, DIAGNOSTIC_FAILED, "A node may come back or be relabelled."),
-                DesiredCondition.unknown(ConditionType.HANDSHAKE_SUCCEEDED, DIAGNOSTIC_FAILED, message),
-                DesiredCondition.unknown(ConditionType.CONFIG_IN_SYNC, DIAGNOSTIC_FAILED, message),
-                DesiredCondition.unknown(ConditionType.TRAFFIC_FLOWING, DIAGNOSTIC_FAILED, message)),
-                PeerVerdict.rootCause(DIAGNOSTIC_FAILED, message, List.of(detail),
-                        List.of("If the node was replaced, check that the new node carries the labels of spec.nodeSelector (kubectl get nodes --show-labels).",
-                                "If the interface moved to another node, update spec.nodeName or spec.nodeSelector.")));
+        return PeerVerdict.unknown(DIAGNOSTIC_FAILED, message, false, List.of(detail),
+                List.of("If the node was replaced, check that the new node carries the labels of spec.nodeSelector (kubectl get nodes --show-labels).",
+                        "If the interface moved to another node, update spec.nodeName or spec.nodeSelector."));
     }
 
     static PeerVerdict diagnosticPending(List<String> targetNodes, List<String> missingReports) {
