@@ -27,7 +27,7 @@ public final class KubectlApiServer implements AutoCloseable {
 
     private KubectlApiServer(List<CustomResourceDefinition> crds) {
         this.dispatcher = new DiscoveryDispatcher(crds);
-        this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+        this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), RequestCounter.wrap(this, dispatcher), false);
     }
 
     /** Starts on a free loopback port with the CRDs found in {@code crdDir}. */
