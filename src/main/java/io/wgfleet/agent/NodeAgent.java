@@ -15,6 +15,8 @@ import io.wgfleet.agent.parse.WgDump;
 import io.wgfleet.agent.parse.WgDumpParser;
 import io.wgfleet.api.v1alpha1.CollectionError;
 import io.wgfleet.api.v1alpha1.HandshakeProbe;
+import io.wgfleet.api.v1alpha1.InterfaceReport;
+import io.wgfleet.api.v1alpha1.PeerReport;
 import io.wgfleet.api.v1alpha1.WireGuardNodeReport;
 import io.wgfleet.api.v1alpha1.WireGuardNodeReportSpec;
 import io.wgfleet.api.v1alpha1.WireGuardPeer;
@@ -26,6 +28,7 @@ import io.wgfleet.diagnosis.net.IpPrefix;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -122,12 +125,37 @@ public final class NodeAgent {
         if (options.probe() && !targets.isEmpty()) {
             probe(targets, dump, spec);
         }
+        nestProbes(spec);
         spec.setCollectionTime(clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
         WireGuardNodeReport written = ReportWriter.write(client, options.nodeName(), spec);
         LOG.info(() -> "wrote WireGuardNodeReport " + options.nodeName() + ": " + spec.getInterfaces().size()
                 + " interface(s), " + spec.getHandshakeProbes().size() + " probe(s), "
                 + spec.getFirewallFindings().size() + " firewall finding(s), " + errors.size() + " collection error(s)");
         return written;
+    }
+
+    /**
+     * Moves each probe onto the line of the peer it provoked, without the interface and key
+     * the line already names: at thousands of peers per interface the report stays far below
+     * the API server's object limit. Probes of peers the interface lacks stay in the list.
+     */
+    static void nestProbes(WireGuardNodeReportSpec spec) {
+        Map<String, PeerReport> lines = new HashMap<>();
+        for (InterfaceReport i : spec.getInterfaces()) {
+            for (PeerReport p : i.getPeers()) {
+                lines.put(i.getName() + "\u0000" + p.getPublicKey(), p);
+            }
+        }
+        spec.getHandshakeProbes().removeIf(hp -> {
+            PeerReport line = lines.get(hp.getInterfaceName() + "\u0000" + hp.getPeerPublicKey());
+            if (line == null || line.getProbe() != null) {
+                return false;
+            }
+            hp.setInterfaceName(null);
+            hp.setPeerPublicKey(null);
+            line.setProbe(hp);
+            return true;
+        });
     }
 
     private WgDump readDumpOrFail(List<CollectionError> errors) throws AgentException, InterruptedException {

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static io.wgfleet.agent.RecordedNode.count;
@@ -62,6 +63,18 @@ class NodeAgentTest {
     }
 
     @Test
+    void aRouteThatDoesNotLeaveThroughTheClaimingInterfaceIsReported() throws Exception {
+        RecordedCommandRunner runner = RecordedNode.client();
+        runner.answer("ip -j -force -batch -", RecordedNode.routeBatch(Map.of("10.77.0.1",
+                "[{\"dst\":\"10.77.0.1\",\"gateway\":\"192.0.2.254\",\"dev\":\"wgc-v\",\"prefsrc\":\"192.0.2.2\",\"flags\":[],\"uid\":0,\"cache\":[]}]")));
+        WireGuardNodeReportSpec s = new NodeAgent(client, runner, CLOCK, options().withProbe(false)).run().getSpec();
+        assertThat(s.getRoutes()).singleElement().satisfies(r -> {
+            assertThat(r.getDestination()).isEqualTo("10.77.0.1");
+            assertThat(r.getDevice()).isEqualTo("wgc-v");
+        });
+    }
+
+    @Test
     void writesTheNodeReportFromRecordedOutputs() throws Exception {
         RecordedCommandRunner runner = RecordedNode.client();
         new NodeAgent(client, runner, CLOCK, options().withProbe(false)).run();
@@ -82,14 +95,12 @@ class NodeAgentTest {
                 assertThat(p.getEndpoint()).isEqualTo("192.0.2.1:51820");
             });
         });
-        assertThat(s.getRoutes()).singleElement().satisfies(r -> {
-            assertThat(r.getDestination()).isEqualTo("10.77.0.1");
-            assertThat(r.getDevice()).isEqualTo("wgc0");
-        });
+        // 10.77.0.1 leaves through wgc0, whose peer claims it: the expected route is no evidence, so not reported
+        assertThat(s.getRoutes()).isEmpty();
         assertThat(s.getAddresses()).extracting(a -> a.getInterfaceName() + " " + a.getAddress()).contains("wgc-v 192.0.2.2/24");
         assertThat(s.getNatFindings()).isEmpty();
         assertThat(s.getCollectionErrors()).isEmpty();
-        assertThat(s.getHandshakeProbes()).isEmpty();
+        assertThat(ReportProbes.of(s)).isEmpty();
         assertThat(runner.commandLines()).noneMatch(c -> c.startsWith("nft -f") || c.startsWith("ping"));
     }
 
@@ -123,7 +134,7 @@ class NodeAgentTest {
 
         WireGuardNodeReportSpec s = new NodeAgent(client, runner, CLOCK, options()).run().getSpec();
 
-        assertThat(s.getHandshakeProbes()).singleElement().satisfies(p -> {
+        assertThat(ReportProbes.of(s)).singleElement().satisfies(p -> {
             assertThat(p.getTarget()).isEqualTo("10.77.0.1");
             assertThat(p.getTxDelta()).isEqualTo(148);
             assertThat(p.getRxDelta()).isZero();
@@ -155,7 +166,7 @@ class NodeAgentTest {
                     size <= 1252 ? CommandResult.ok(Fixtures.lab("ping-df-1000-ok.txt")) : CommandResult.failed(1, ""));
         }
         WireGuardNodeReportSpec s = new NodeAgent(client, runner, CLOCK, options()).run().getSpec();
-        assertThat(s.getHandshakeProbes().get(0).getHandshakeCompleted()).isTrue();
+        assertThat(ReportProbes.of(s).get(0).getHandshakeCompleted()).isTrue();
         assertThat(s.getMtuProbes()).singleElement().satisfies(m -> {
             assertThat(m.getTriedPayloads()).startsWith(1392, 1352, 1300, 1200);
             assertThat(m.getLargestPassingPayload()).isBetween(1252 - 8, 1252);
@@ -182,7 +193,7 @@ class NodeAgentTest {
         RecordedCommandRunner runner = RecordedNode.client();
         WireGuardNodeReportSpec s = new NodeAgent(client, runner, CLOCK,
                 options().withPeers(List.of("tunnels/elsewhere", "tunnels/gone"))).run().getSpec();
-        assertThat(s.getHandshakeProbes()).hasSize(1);
+        assertThat(ReportProbes.of(s)).hasSize(1);
         assertThat(s.getCollectionErrors()).extracting(e -> e.getSource() + ": " + e.getMessage())
                 .containsExactly("peers: WireGuardPeer tunnels/gone not found");
     }
@@ -194,7 +205,7 @@ class NodeAgentTest {
         client.resource(p).update();
         RecordedCommandRunner runner = RecordedNode.client();
         WireGuardNodeReportSpec s = new NodeAgent(client, runner, CLOCK, options()).run().getSpec();
-        assertThat(s.getHandshakeProbes()).singleElement().extracting(h -> h.getError()).isEqualTo("interface wg9 not found on the node");
+        assertThat(ReportProbes.of(s)).singleElement().extracting(h -> h.getError()).isEqualTo("interface wg9 not found on the node");
         assertThat(RecordedNode.count(runner, "nft delete table inet wgfleet_probe")).isEqualTo(1);
     }
 
@@ -289,7 +300,7 @@ class NodeAgentTest {
                 .answer("nft -f -", CommandResult.failed(1, "Error: Could not process rule: Operation not permitted\n"));
         WireGuardNodeReportSpec s = new NodeAgent(client, runner, CLOCK, options()).run().getSpec();
         assertThat(s.getCollectionErrors()).extracting(e -> e.getSource()).containsExactly("arrivals");
-        assertThat(s.getHandshakeProbes()).hasSize(1);
+        assertThat(ReportProbes.of(s)).hasSize(1);
         assertThat(s.getArrivals()).isEmpty();
     }
 

@@ -83,14 +83,15 @@ public final class SimulatedKubelet implements AutoCloseable {
     private final AtomicInteger running = new AtomicInteger();
 
     /**
-     * @param client    a client of the API server (its User-Agent is replaced by {@link #USER_AGENT})
+     * @param client    a client of the API server (its User-Agent is replaced by {@link #USER_AGENT}, and its
+     *                  request timeout raised: a lab API server holding thousands of objects answers slowly)
      * @param namespace where the operator creates its Jobs
      * @param jobTime   from the Job's creation to its report and completion
      * @param agent     what each node reports
      */
     public SimulatedKubelet(KubernetesClient client, String namespace, Duration jobTime, Agent agent) {
         this.client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
-                .withUserAgent(USER_AGENT).build()).build();
+                .withUserAgent(USER_AGENT).withRequestTimeout(120_000).build()).build();
         this.namespace = namespace;
         this.jobTime = jobTime;
         this.agent = agent;

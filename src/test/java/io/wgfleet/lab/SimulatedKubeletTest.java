@@ -44,10 +44,9 @@ class SimulatedKubeletTest {
                     assertThat(p.getPublicKey()).isEqualTo(asked.getSpec().getPublicKey());
                     assertThat(p.getAllowedIPs()).containsExactly("10.200.0.1/32");
                     assertThat(p.getLatestHandshake()).isPositive();
+                    assertThat(p.getProbe().getHandshakeCompleted()).isTrue();
                 });
             });
-            assertThat(r.getSpec().getHandshakeProbes()).singleElement()
-                    .satisfies(h -> assertThat(h.getHandshakeCompleted()).isTrue());
             assertThat(kubelet.jobsPerNode()).containsExactly(Map.entry("node-7", 1));
             assertThat(kubelet.jobsSucceeded()).isEqualTo(1);
         }

@@ -23,7 +23,8 @@ import java.util.function.ToIntFunction;
 /**
  * A {@link SimulatedKubelet.Agent} whose nodes are all healthy: every declared peer is
  * configured as declared, shook hands 5 s ago, exchanged the lab's measured 348/404 bytes
- * and answered the provoking probe. The shape of the report is the real agent's, with the
+ * and answered the provoking probe. The shape of the report is the real agent's (probes on
+ * the peer lines, no lookups of routes that go where they should), with the
  * facts a healthy node has (no firewall findings, no collection errors).
  *
  * <p>The {@link Network} says what each node's interfaces look like, so that a fleet
@@ -124,8 +125,6 @@ public final class SyntheticAgent implements SimulatedKubelet.Agent {
             String target = probeTarget(s);
             if (target != null) {
                 HandshakeProbe hp = new HandshakeProbe();
-                hp.setInterfaceName(s.getInterfaceName());
-                hp.setPeerPublicKey(s.getPublicKey());
                 hp.setTarget(target);
                 hp.setProvokedAt(now.minusSeconds(6).truncatedTo(ChronoUnit.SECONDS).toString());
                 hp.setWaitedMillis(150L);
@@ -133,7 +132,8 @@ public final class SyntheticAgent implements SimulatedKubelet.Agent {
                 hp.setRxDelta(92L);
                 hp.setHandshakeCompleted(true);
                 hp.setReplied(true);
-                spec.getHandshakeProbes().add(hp);
+                // on the peer's line, as the agent writes it
+                line.setProbe(hp);
             }
         }
         spec.setInterfaces(new ArrayList<>(interfaces.values()));

@@ -25,6 +25,7 @@ import io.wgfleet.diagnosis.net.IpAddress;
 import io.wgfleet.diagnosis.net.IpPrefix;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -72,12 +73,14 @@ public final class FactCollector {
 
         // route lookups: AllowedIPs and probe targets are reported; endpoints only feed NAT detection
         Set<String> reported = new LinkedHashSet<>();
+        Map<String, Set<String>> claimedBy = new HashMap<>();
         for (WgDump.Interface i : dump.interfaces()) {
             for (WgDump.Peer p : i.peers()) {
                 for (String a : p.allowedIps()) {
                     String host = Addresses.firstHost(IpPrefix.parse(a));
                     if (host != null) {
                         reported.add(host);
+                        claimedBy.computeIfAbsent(host, k -> new TreeSet<>()).add(i.name());
                     }
                 }
             }
@@ -94,7 +97,10 @@ public final class FactCollector {
         Map<String, IpJsonParser.Route> routes = routes(all, errors);
         for (String d : reported) {
             IpJsonParser.Route r = routes.get(d);
-            if (r != null) {
+            // a lookup that leaves through the WireGuard interface claiming the address is the
+            // expected route and evidence of nothing: only the others are reported (a node with
+            // thousands of peers would otherwise fill its report with confirmations)
+            if (r != null && (r.error() != null || r.device() == null || !claimedBy.getOrDefault(d, Set.of()).contains(r.device()))) {
                 spec.getRoutes().add(routeLookup(r));
             }
         }

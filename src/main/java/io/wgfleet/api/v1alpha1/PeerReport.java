@@ -33,6 +33,9 @@ public class PeerReport {
     @JsonPropertyDescription("Short SHA-256 fingerprint of the preshared key, absent when none. Equal fingerprints mean equal keys; the key itself is never stored.")
     private String presharedKeyFingerprint;
 
+    @JsonPropertyDescription("The handshake the agent provoked with this peer and what followed (its interfaceName and peerPublicKey are this peer's, so absent). Probes of declared peers the interface does not have are in spec.handshakeProbes.")
+    private HandshakeProbe probe;
+
     public String getPublicKey() {
         return publicKey;
     }
@@ -87,6 +90,14 @@ public class PeerReport {
 
     public void setPersistentKeepalive(Integer persistentKeepalive) {
         this.persistentKeepalive = persistentKeepalive;
+    }
+
+    public HandshakeProbe getProbe() {
+        return probe;
+    }
+
+    public void setProbe(HandshakeProbe probe) {
+        this.probe = probe;
     }
 
     public String getPresharedKeyFingerprint() {

@@ -36,7 +36,7 @@ public class WireGuardNodeReportSpec {
     @JsonPropertyDescription("Hostname endpoints resolved now, beside the address WireGuard uses.")
     private List<DnsResult> dns = new ArrayList<>();
 
-    @JsonPropertyDescription("Handshakes the agent provoked and what followed within one REKEY_TIMEOUT.")
+    @JsonPropertyDescription("Handshakes the agent provoked with declared peers the node's interfaces do not have (peer not configured, interface missing), and what followed. A configured peer's probe is on its line (interfaces[].peers[].probe), which keeps a concentrator's report small.")
     private List<HandshakeProbe> handshakeProbes = new ArrayList<>();
 
     @JsonPropertyDescription("Don't-Fragment ping results through the tunnel.")

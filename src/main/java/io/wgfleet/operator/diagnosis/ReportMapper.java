@@ -99,14 +99,36 @@ public final class ReportMapper {
                         a.getWindowMillis())),
                 map(r.getDns(), (DnsResult d) -> new NodeFacts.Dns(d.getInterfaceName(), d.getPeerPublicKey(), d.getHostname(),
                         d.getResolved(), d.getInUse(), d.getError())),
-                map(r.getHandshakeProbes(), (HandshakeProbe p) -> new NodeFacts.HandshakeProbe(p.getInterfaceName(),
-                        p.getPeerPublicKey(), p.getTarget(), instant(p.getProvokedAt(), "handshake probe provokedAt", notes),
-                        p.getWaitedMillis(), p.getTxDelta(), p.getRxDelta(), p.getHandshakeCompleted(), p.getReplied(), p.getError())),
+                probes(r, notes),
                 map(r.getMtuProbes(), (MtuProbe m) -> new NodeFacts.MtuProbe(m.getInterfaceName(), m.getPeerPublicKey(),
                         m.getTarget(), m.getLargestPassingPayload(), m.getSmallestFailingPayload(), m.getTriedPayloads())),
                 map(r.getNatFindings(), (NatFinding n) -> new NodeFacts.Nat(n.getInterfaceName(), n.getAddress(), n.getKind())),
                 map(r.getCollectionErrors(), (CollectionError e) -> new NodeFacts.CollectionError(e.getSource(), e.getMessage())),
                 notes);
+    }
+
+    /** The probes in the list and those on the peer lines (named after their line's interface and key). */
+    private static List<NodeFacts.HandshakeProbe> probes(WireGuardNodeReportSpec r, List<String> notes) {
+        List<NodeFacts.HandshakeProbe> out = new ArrayList<>(map(r.getHandshakeProbes(), (HandshakeProbe p) ->
+                probe(p, p.getInterfaceName(), p.getPeerPublicKey(), notes)));
+        if (r.getInterfaces() != null) {
+            for (InterfaceReport i : r.getInterfaces()) {
+                if (i == null || i.getPeers() == null) {
+                    continue;
+                }
+                for (PeerReport p : i.getPeers()) {
+                    if (p != null && p.getProbe() != null) {
+                        out.add(probe(p.getProbe(), i.getName(), p.getPublicKey(), notes));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static NodeFacts.HandshakeProbe probe(HandshakeProbe p, String iface, String key, List<String> notes) {
+        return new NodeFacts.HandshakeProbe(iface, key, p.getTarget(), instant(p.getProvokedAt(), "handshake probe provokedAt", notes),
+                p.getWaitedMillis(), p.getTxDelta(), p.getRxDelta(), p.getHandshakeCompleted(), p.getReplied(), p.getError());
     }
 
     private static NodeFacts.Interface iface(InterfaceReport i) {

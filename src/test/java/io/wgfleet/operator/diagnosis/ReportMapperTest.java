@@ -84,6 +84,32 @@ class ReportMapperTest {
     }
 
     @Test
+    void aProbeOnAPeerLineIsNamedAfterItsInterfaceAndPeer() {
+        WireGuardNodeReportSpec r = new WireGuardNodeReportSpec();
+        r.setNodeName("concentrator");
+        InterfaceReport i = new InterfaceReport();
+        i.setName("wg0");
+        PeerReport line = new PeerReport();
+        line.setPublicKey(SERVER_KEY);
+        HandshakeProbe nested = new HandshakeProbe();
+        nested.setTarget("10.77.0.1");
+        nested.setHandshakeCompleted(true);
+        nested.setReplied(true);
+        line.setProbe(nested);
+        i.setPeers(new ArrayList<>(List.of(line)));
+        r.setInterfaces(new ArrayList<>(List.of(i)));
+        HandshakeProbe listed = new HandshakeProbe();
+        listed.setInterfaceName("wg9");
+        listed.setPeerPublicKey("other");
+        listed.setError("interface wg9 not found on the node");
+        r.setHandshakeProbes(new ArrayList<>(List.of(listed)));
+
+        assertThat(ReportMapper.toNodeFacts(r).handshakeProbes())
+                .extracting(p -> p.interfaceName() + " " + p.peerPublicKey() + " " + p.target() + " " + p.handshakeCompleted())
+                .containsExactly("wg9 other null null", "wg0 " + SERVER_KEY + " 10.77.0.1 true");
+    }
+
+    @Test
     void intervalBecomesStaleAfterWithDefault() {
         WireGuardPeerSpec spec = new WireGuardPeerSpec();
         assertThat(ReportMapper.staleAfter(null)).isEqualTo(Duration.ofMinutes(5));
