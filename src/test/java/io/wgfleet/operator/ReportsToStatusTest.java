@@ -241,6 +241,9 @@ class ReportsToStatusTest {
         assertThat(metrics).containsPattern("wgfleet_peer_root_cause\\{[^}]*name=\"to-server\"[^}]*reason=\"Connected\"[^}]*} 1\\.0");
         assertThat(metrics).contains("wgfleet_jobs_started_total", "wgfleet_diagnosis_duration_seconds_bucket");
         assertThat(metrics).doesNotContain(p.clientKey()).doesNotContain(p.serverKey());
+        // JOSDK's own series are per controller, never per resource (thousands of peers would mean thousands of timers)
+        assertThat(metrics.lines().filter(l -> l.startsWith("operator_sdk_"))).isNotEmpty()
+                .noneMatch(l -> l.contains("to-server") || l.contains("to-client"));
     }
 
     @Test
