@@ -88,6 +88,7 @@ public final class ConcentratorAgentRun {
             section("arrivals", s.getArrivals());
             section("collectionErrors", s.getCollectionErrors());
         }
+        System.exit(0);
     }
 
     private static void section(String name, Object value) {
@@ -125,6 +126,8 @@ public final class ConcentratorAgentRun {
                 System.out.printf(Locale.ROOT, "agent: run %.1f s, heap used at the end %.0f MiB%n", (System.nanoTime() - t) / 1e9,
                         (rt.totalMemory() - rt.freeMemory()) / 1048576.0);
             }
+            // the client's threads would keep the JVM alive, as AgentMain's System.exit knows
+            System.exit(0);
         }
     }
 }

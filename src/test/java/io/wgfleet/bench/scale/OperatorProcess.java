@@ -39,9 +39,9 @@ final class OperatorProcess implements AutoCloseable {
     /**
      * @param heap  -Xmx value, e.g. 288m (the chart: 384Mi limit at MaxRAMPercentage=75)
      * @param extra environment for the operator (WGFLEET_... settings)
+     * @param jar   the built operator, normally target/quarkus-app/quarkus-run.jar
      */
-    static OperatorProcess start(String apiUrl, String heap, Path work, Map<String, String> extra) throws IOException {
-        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    static OperatorProcess start(String apiUrl, String heap, Path work, Map<String, String> extra, Path jar) throws IOException {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing; build first with: mvn -B package -DskipTests");
         }

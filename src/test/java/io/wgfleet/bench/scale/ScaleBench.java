@@ -79,8 +79,15 @@ public final class ScaleBench {
         }
         QUIET_MOCK.setLevel(java.util.logging.Level.WARNING);
         QUIET_VERSION_WARNING.setLevel(java.util.logging.Level.SEVERE);
-        int status = new ScaleBench(opts).run();
-        System.exit(status);
+        int status = 2;
+        try {
+            status = new ScaleBench(opts).run();
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+        } finally {
+            // the API server's and clients' threads would keep the JVM alive
+            System.exit(status);
+        }
     }
 
     private String opt(String k, String dflt) {
@@ -130,8 +137,10 @@ public final class ScaleBench {
             // the kubelet and the tracker list before the operator does, so that their start does not load its
             try (SimulatedKubelet kubelet = new SimulatedKubelet(admin, LabSession.AGENT_NAMESPACE, jobTime, new SyntheticAgent(Fleet.NETWORK));
                  PeerTracker tracker = new PeerTracker(client);
-                 OperatorProcess operator = OperatorProcess.start(api.url(), heap, work, env)) {
-                operator.awaitReady(Duration.ofMinutes(3));
+                 OperatorProcess operator = OperatorProcess.start(api.url(), heap, work, env,
+                         Path.of(opt("jar", "target/quarkus-app/quarkus-run.jar")))) {
+                // at thousands of peers the lab API server takes minutes to list them all
+                operator.awaitReady(timeout);
                 Sample s0 = sample(operator, counter, kubelet);
                 Instant t0 = Instant.now();
 
