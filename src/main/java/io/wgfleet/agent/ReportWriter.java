@@ -4,8 +4,10 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.wgfleet.api.v1alpha1.WireGuardNodeReport;
+import io.wgfleet.api.v1alpha1.ReportParts;
 import io.wgfleet.api.v1alpha1.WireGuardNodeReportSpec;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,7 +23,19 @@ final class ReportWriter {
     private ReportWriter() {
     }
 
+    /**
+     * Writes the report, split into continuations first when it is too big for one object
+     * ({@link ReportParts}): the report itself last, so that its readers find them stored.
+     */
     static WireGuardNodeReport write(KubernetesClient client, String nodeName, WireGuardNodeReportSpec spec) throws AgentException {
+        List<WireGuardNodeReportSpec> specs = ReportParts.split(spec, ReportParts.BUDGET_BYTES);
+        for (int k = 1; k < specs.size(); k++) {
+            writeOne(client, ReportParts.partName(nodeName, k), specs.get(k));
+        }
+        return writeOne(client, nodeName, specs.get(0));
+    }
+
+    private static WireGuardNodeReport writeOne(KubernetesClient client, String nodeName, WireGuardNodeReportSpec spec) throws AgentException {
         KubernetesClientException last = null;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             try {

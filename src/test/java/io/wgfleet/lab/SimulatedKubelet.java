@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.wgfleet.api.v1alpha1.ReportParts;
 import io.wgfleet.api.v1alpha1.WireGuardNodeReport;
 import io.wgfleet.api.v1alpha1.WireGuardNodeReportSpec;
 import io.wgfleet.api.v1alpha1.WireGuardPeer;
@@ -81,6 +82,7 @@ public final class SimulatedKubelet implements AutoCloseable {
     private final AtomicInteger failed = new AtomicInteger();
     private final AtomicLong largestReportBytes = new AtomicLong();
     private final AtomicInteger running = new AtomicInteger();
+    private final AtomicInteger reportParts = new AtomicInteger();
 
     /**
      * @param client    a client of the API server (its User-Agent is replaced by {@link #USER_AGENT}, and its
@@ -198,17 +200,24 @@ public final class SimulatedKubelet implements AutoCloseable {
     /** As the agent does: read the report, then create or replace it. */
     private boolean writeReport(String node, WireGuardNodeReportSpec spec) {
         try {
-            largestReportBytes.accumulateAndGet(Serialization.asJson(spec).getBytes(StandardCharsets.UTF_8).length, Math::max);
-            WireGuardNodeReport existing = client.resources(WireGuardNodeReport.class).withName(node).get();
-            if (existing == null) {
-                WireGuardNodeReport r = new WireGuardNodeReport();
-                r.setMetadata(new ObjectMetaBuilder().withName(node).withLabels(Map.of("app.kubernetes.io/managed-by", "wgfleet-agent")).build());
-                r.setSpec(spec);
-                client.resource(r).create();
-            } else {
-                existing.setSpec(spec);
-                client.resource(existing).update();
+            // as the agent's ReportWriter: continuations first, the report last
+            List<WireGuardNodeReportSpec> specs = ReportParts.split(spec, ReportParts.BUDGET_BYTES);
+            for (int k = specs.size() - 1; k >= 0; k--) {
+                WireGuardNodeReportSpec one = specs.get(k);
+                largestReportBytes.accumulateAndGet(Serialization.asJson(one).getBytes(StandardCharsets.UTF_8).length, Math::max);
+                String name = k == 0 ? node : ReportParts.partName(node, k);
+                WireGuardNodeReport existing = client.resources(WireGuardNodeReport.class).withName(name).get();
+                if (existing == null) {
+                    WireGuardNodeReport r = new WireGuardNodeReport();
+                    r.setMetadata(new ObjectMetaBuilder().withName(name).withLabels(Map.of("app.kubernetes.io/managed-by", "wgfleet-agent")).build());
+                    r.setSpec(one);
+                    client.resource(r).create();
+                } else {
+                    existing.setSpec(one);
+                    client.resource(existing).update();
+                }
             }
+            reportParts.accumulateAndGet(specs.size(), Math::max);
             return true;
         } catch (KubernetesClientException e) {
             LOG.warning("simulated agent: cannot write WireGuardNodeReport " + node + ": " + e.getMessage());
@@ -292,7 +301,12 @@ public final class SimulatedKubelet implements AutoCloseable {
         return running.get();
     }
 
-    /** The largest report written, as JSON bytes of its spec. */
+    /** The most objects one report was split into. */
+    public int mostReportParts() {
+        return reportParts.get();
+    }
+
+    /** The largest report object written, as JSON bytes of its spec. */
     public long largestReportBytes() {
         return largestReportBytes.get();
     }

@@ -18,6 +18,12 @@ public class WireGuardNodeReportSpec {
     @JsonPropertyDescription("Version of the agent that wrote the report.")
     private String agentVersion;
 
+    @JsonPropertyDescription("How many objects hold this report when it is too big for one: this one and parts-1 continuations named NODE.part-K (K = 1 .. parts-1) with the same collectionTime and more peer lines of the interfaces. Absent: this object holds it all.")
+    private Integer parts;
+
+    @JsonPropertyDescription("On a continuation (NODE.part-K): K. Absent on the report itself.")
+    private Integer part;
+
     @JsonPropertyDescription("WireGuard interfaces on the node with their peers (wg show all dump).")
     private List<InterfaceReport> interfaces = new ArrayList<>();
 
@@ -70,6 +76,22 @@ public class WireGuardNodeReportSpec {
 
     public void setAgentVersion(String agentVersion) {
         this.agentVersion = agentVersion;
+    }
+
+    public Integer getParts() {
+        return parts;
+    }
+
+    public void setParts(Integer parts) {
+        this.parts = parts;
+    }
+
+    public Integer getPart() {
+        return part;
+    }
+
+    public void setPart(Integer part) {
+        this.part = part;
     }
 
     public List<InterfaceReport> getInterfaces() {

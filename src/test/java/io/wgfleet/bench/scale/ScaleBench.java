@@ -244,7 +244,8 @@ public final class ScaleBench {
                 put("Events written per peer (both rounds)", String.format("%.2f", events / (double) peers));
                 put("status writes per peer-round (round 1 / round 2)", String.format("%.2f / %.2f",
                         statusWrites(s0, s1) / (double) peers, statusWrites(s2, s3) / (double) peers));
-                put("largest node report", String.format("%.0f KiB", kubelet.largestReportBytes() / 1024.0));
+                put("largest node report object", String.format("%.0f KiB (a report in at most %d objects)",
+                        kubelet.largestReportBytes() / 1024.0, kubelet.mostReportParts()));
                 if (operator.alive()) {
                     String metrics = operator.metrics();
                     long series = metrics.lines().filter(l -> !l.startsWith("#") && !l.isBlank()).count();
