@@ -167,4 +167,18 @@ class RoundCoordinatorTest {
         assertThat(rounds.status("n5", now).state()).isEqualTo(NodeRound.State.FAILED);
         assertThat(rounds.status("n5", now).detail()).contains("node n5 was deleted");
     }
+
+    @Test
+    void eachFinishedJobIsCountedOnceHoweverOftenItIsLookedAt() {
+        rounds.request(Map.of("n0", List.of("a")), now);
+        rounds.request(Map.of("n1", List.of("b")), now);
+        finish("n0", "Complete");
+        finish("n1", "Failed");
+        for (int i = 0; i < 3; i++) {
+            rounds.status("n0", now);
+            rounds.status("n1", now);
+            rounds.drain();
+        }
+        assertThat(finished).hasSize(2);
+    }
 }
