@@ -65,7 +65,7 @@ final class FleetConflicts {
                     .toList();
             String message = "Public key " + key + "… is declared twice on interface " + iface + ": also by "
                     + String.join(", ", duplicates.keySet()) + ". WireGuard keeps one peer per key, so one declaration is wrong.";
-            return PeerVerdict.stalled(PeerVerdicts.DUPLICATE_PUBLIC_KEY, message, evidence,
+            return PeerVerdict.stalled(PrecheckVerdicts.DUPLICATE_PUBLIC_KEY, message, evidence,
                     List.of("Decide which WireGuardPeer describes the remote with key " + key + "… and delete or correct the other.",
                             "If they are different remotes, one of them has a wrong publicKey: compare with `wg show " + iface
                                     + " public-key` on each remote."));
@@ -92,7 +92,7 @@ final class FleetConflicts {
                 .toList();
         String message = "AllowedIPs overlap on interface " + iface + ": " + String.join("; ", lines)
                 + ". WireGuard routes each address to one peer only (the most specific prefix), so the other peer silently loses that traffic.";
-        return PeerVerdict.stalled(PeerVerdicts.ALLOWED_IPS_OVERLAP, message, lines,
+        return PeerVerdict.stalled(PrecheckVerdicts.ALLOWED_IPS_OVERLAP, message, lines,
                 List.of("Give each peer on " + iface + " disjoint allowedIPs; overlapping peers: " + String.join(", ", others) + ".",
                         "If one remote routes a subnet behind another, declare the subnet on that remote only."));
     }

@@ -40,7 +40,7 @@ public class Prechecks {
     public Placement check(WireGuardPeer peer, WireGuardPeerStatus previous, List<Node> allNodes) {
         List<SpecValidator.Problem> problems = SpecValidator.validate(peer.getSpec());
         if (!problems.isEmpty()) {
-            return new Placement(List.of(), PeerVerdicts.invalidSpec(problems));
+            return new Placement(List.of(), PrecheckVerdicts.invalidSpec(problems));
         }
         List<String> targetNodes = NodeTargets.resolve(peer.getSpec(), allNodes);
         PeerVerdict conflict = fleet.check(peer, targetNodes, cache.sameInterface(peer), allNodes);
@@ -53,8 +53,8 @@ public class Prechecks {
         String deleted = rounds.deletedDuringRound(previous);
         if (deleted != null) {
             // keep naming the lost node until its Job is gone, so the verdict does not flap
-            return new Placement(List.of(previous.getTargetNodes().split(",")), PeerVerdicts.nodeDeleted(deleted));
+            return new Placement(List.of(previous.getTargetNodes().split(",")), PrecheckVerdicts.nodeDeleted(deleted));
         }
-        return new Placement(List.of(), PeerVerdicts.noMatchingNodes(peer.getSpec()));
+        return new Placement(List.of(), PrecheckVerdicts.noMatchingNodes(peer.getSpec()));
     }
 }

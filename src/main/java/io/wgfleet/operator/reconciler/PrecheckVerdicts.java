@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
-/** The verdicts the reconciler reaches before any node evidence is needed. */
-final class PeerVerdicts {
+/** The verdicts of the prechecks, reached before any node evidence is needed. */
+final class PrecheckVerdicts {
 
     // one catalogue of reasons: the engine's
     static final String INVALID_SPEC = Reason.InvalidSpec.name();
@@ -19,7 +19,7 @@ final class PeerVerdicts {
     static final String DUPLICATE_PUBLIC_KEY = Reason.DuplicatePublicKey.name();
     static final String ALLOWED_IPS_OVERLAP = Reason.AllowedIPsOverlap.name();
 
-    private PeerVerdicts() {
+    private PrecheckVerdicts() {
     }
 
     static PeerVerdict invalidSpec(List<SpecValidator.Problem> problems) {
