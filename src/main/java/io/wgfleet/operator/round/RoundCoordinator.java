@@ -149,8 +149,7 @@ public class RoundCoordinator {
         Collection<Job> all = cluster.jobs();
         recordFinished(all);
         state.forgetVanished(all);
-        int running = (int) all.stream().filter(DiagnosticJobs::isActive).count()
-                + state.notYetCached(this::jobsOf);
+        int running = (int) all.stream().filter(DiagnosticJobs::isActive).count() + state.notYetCached(all);
         queue.drain(running, maxConcurrent, this::needsJob, node -> state.busy(node, jobsOf(node)), this::start);
         if (!queue.isEmpty()) {
             // a slot frees when a Job finishes (its event drains again); this retry covers the gather delay

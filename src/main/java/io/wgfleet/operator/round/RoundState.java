@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * The state of each node's round, read from its Jobs as the informer cache holds them,
@@ -101,12 +100,18 @@ final class RoundState {
         return jobsOfNode.stream().filter(j -> node.equals(DiagnosticJobs.node(j))).anyMatch(DiagnosticJobs::isActive);
     }
 
-    /** Jobs created but not in the cache yet (they hold a slot); forgets those the cache has or never will. */
-    int notYetCached(Function<String, List<Job>> jobsOfNode) {
+    /**
+     * Jobs created but not in the cache yet (they hold a slot); forgets those the cache has
+     * or never will. Reads the same snapshot as the caller's count of running Jobs, so that a
+     * Job the cache receives in between is counted once, not in neither count.
+     *
+     * @param all every diagnostic Job in the cache, as the caller counted them
+     */
+    int notYetCached(Collection<Job> all) {
         int n = 0;
         Instant expired = clock.instant().minus(NOT_YET_CACHED_FOR_AT_MOST);
         for (Map.Entry<String, Instant> e : new ArrayList<>(launched.entrySet())) {
-            if (latestSince(e.getKey(), e.getValue(), jobsOfNode.apply(e.getKey())).isPresent() || e.getValue().isBefore(expired)) {
+            if (latestSince(e.getKey(), e.getValue(), all).isPresent() || e.getValue().isBefore(expired)) {
                 launched.remove(e.getKey());
             } else {
                 n++;
@@ -149,7 +154,7 @@ final class RoundState {
         }
     }
 
-    private static Optional<Job> latestSince(String node, Instant since, List<Job> jobsOfNode) {
+    private static Optional<Job> latestSince(String node, Instant since, Collection<Job> jobsOfNode) {
         return jobsOfNode.stream()
                 .filter(j -> node.equals(DiagnosticJobs.node(j)))
                 .filter(j -> DiagnosticJobs.startedAt(j).map(t -> !t.isBefore(since)).orElse(false))
