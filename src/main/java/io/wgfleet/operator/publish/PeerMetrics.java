@@ -1,4 +1,4 @@
-package io.wgfleet.operator;
+package io.wgfleet.operator.publish;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -10,6 +10,8 @@ import io.micrometer.core.instrument.Timer;
 import io.wgfleet.api.v1alpha1.PeerNodeStatus;
 import io.wgfleet.api.v1alpha1.WireGuardPeer;
 import io.wgfleet.operator.jobs.JobMetrics;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -25,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * (wgfleet_peer_ready, wgfleet_peer_root_cause); and the operator's health (Jobs,
  * diagnosis time). No key is ever a label beyond an 8-character public-key prefix.
  */
+@Singleton
 public class PeerMetrics implements JobMetrics {
 
     /** Mutable values the registered meters read. */
@@ -44,6 +47,7 @@ public class PeerMetrics implements JobMetrics {
     private final Counter jobsCreateFailed;
     private final Timer diagnosis;
 
+    @Inject
     public PeerMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.jobsStarted = Counter.builder("wgfleet.jobs.started").description("Diagnostic Jobs created").register(registry);
@@ -64,8 +68,8 @@ public class PeerMetrics implements JobMetrics {
         jobsCreateFailed.increment();
     }
 
-    /** Counts a Job reaching a final state; outcome is succeeded or failed. */
-    public void jobFinished(String outcome) {
+    @Override
+    public void finished(String outcome) {
         Counter.builder("wgfleet.jobs.finished").tag("outcome", outcome).description("Diagnostic Jobs by final outcome")
                 .register(registry).increment();
     }
