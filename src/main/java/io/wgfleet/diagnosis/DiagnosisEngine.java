@@ -47,7 +47,7 @@ public final class DiagnosisEngine {
             return new Diagnosis(u, u, u, f, List.of(), List.of(), List.of());
         }
         try {
-            return new Evaluation(input).run();
+            return Evaluation.run(input);
         } catch (RuntimeException e) {
             // a bug must not take the operator down or produce a confident wrong cause
             Finding f = new Finding(Reason.DiagnosticFailed, "internal error in the diagnosis engine ("

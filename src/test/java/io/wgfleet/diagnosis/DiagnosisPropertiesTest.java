@@ -155,9 +155,8 @@ class DiagnosisPropertiesTest {
             remote = new DiagnosisInput.RemoteSide(rp, pick(r, WORDS), r.nextInt(5) == 0 ? null : randomFacts(r, key, now),
                     r.nextInt(10) == 0 ? "job failed" : null);
         }
-        List<Finding> fleet = r.nextInt(10) == 0 ? List.of(new Finding(Reason.AllowedIPsOverlap, "x")) : null;
         Duration stale = r.nextInt(10) == 0 ? null : Duration.ofSeconds(r.nextInt(2000) - 100);
-        return new DiagnosisInput(peer, pick(r, WORDS), local, r.nextInt(15) == 0 ? "failed" : null, remote, fleet, now, stale);
+        return new DiagnosisInput(peer, pick(r, WORDS), local, r.nextInt(15) == 0 ? "failed" : null, remote, now, stale);
     }
 
     private static NodeFacts randomFacts(Random r, Supplier<String> key, Instant now) {

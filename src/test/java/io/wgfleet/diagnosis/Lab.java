@@ -79,7 +79,7 @@ final class Lab {
 
     DiagnosisInput clientInFleet() {
         return new DiagnosisInput(clientDecl, "wgc", client.build(), null,
-                new DiagnosisInput.RemoteSide(serverDecl, "wgs", server.build(), null), List.of(), NOW, Duration.ofMinutes(5));
+                new DiagnosisInput.RemoteSide(serverDecl, "wgs", server.build(), null), NOW, Duration.ofMinutes(5));
     }
 
     DiagnosisInput clientOneSided() {
@@ -88,7 +88,7 @@ final class Lab {
 
     DiagnosisInput serverInFleet() {
         return new DiagnosisInput(serverDecl, "wgs", server.build(), null,
-                new DiagnosisInput.RemoteSide(clientDecl, "wgc", client.build(), null), List.of(), NOW, Duration.ofMinutes(5));
+                new DiagnosisInput.RemoteSide(clientDecl, "wgc", client.build(), null), NOW, Duration.ofMinutes(5));
     }
 
     Diagnosis diagnoseClient() {
