@@ -1,10 +1,10 @@
 package io.wgfleet.operator;
 
+import io.wgfleet.api.Timestamps;
 import io.wgfleet.api.v1alpha1.DiagnosisRound;
 import io.wgfleet.api.v1alpha1.WireGuardPeer;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 
 /**
@@ -65,13 +65,6 @@ final class RoundPlanner {
     }
 
     static Instant parse(String t) {
-        if (t == null) {
-            return null;
-        }
-        try {
-            return Instant.parse(t);
-        } catch (DateTimeParseException e) {
-            return null;
-        }
+        return Timestamps.parse(t);
     }
 }

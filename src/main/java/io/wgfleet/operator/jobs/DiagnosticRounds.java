@@ -5,10 +5,10 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.wgfleet.api.Timestamps;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -313,11 +313,7 @@ public class DiagnosticRounds implements AutoCloseable {
     static Optional<Instant> startedAt(Job j) {
         Map<String, String> a = j.getMetadata().getAnnotations();
         String t = a == null ? null : a.get(STARTED_AT_ANNOTATION);
-        try {
-            return t == null ? Optional.empty() : Optional.of(Instant.parse(t));
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
-        }
+        return Optional.ofNullable(Timestamps.parse(t));
     }
 
     /** True when the Job has neither completed nor failed. */
