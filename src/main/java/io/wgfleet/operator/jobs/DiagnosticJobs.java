@@ -1,9 +1,9 @@
 package io.wgfleet.operator.jobs;
 
+import io.wgfleet.api.Timestamps;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
 
@@ -23,11 +23,7 @@ public final class DiagnosticJobs {
 
     public static Optional<Instant> startedAt(Job j) {
         String t = annotation(j, STARTED_AT_ANNOTATION);
-        try {
-            return t == null ? Optional.empty() : Optional.of(Instant.parse(t));
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
-        }
+        return Optional.ofNullable(Timestamps.parse(t));
     }
 
     /** True when the Job has neither completed nor failed. */

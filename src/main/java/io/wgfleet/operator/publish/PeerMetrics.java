@@ -7,14 +7,15 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.wgfleet.api.Timestamps;
 import io.wgfleet.api.v1alpha1.PeerNodeStatus;
 import io.wgfleet.api.v1alpha1.WireGuardPeer;
+import io.wgfleet.diagnosis.Keys;
 import io.wgfleet.operator.jobs.JobMetrics;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -108,7 +109,7 @@ public class PeerMetrics implements JobMetrics {
             return;
         }
         String keyPrefix = peer.getSpec() == null || peer.getSpec().getPublicKey() == null ? ""
-                : peer.getSpec().getPublicKey().substring(0, Math.min(8, peer.getSpec().getPublicKey().length()));
+                : Keys.prefix(peer.getSpec().getPublicKey());
         for (PeerNodeStatus n : nodes) {
             String key = peerKey + "@" + n.getNode();
             PeerValues v = byKey.computeIfAbsent(key, k -> {
@@ -148,13 +149,7 @@ public class PeerMetrics implements JobMetrics {
     }
 
     private static double epochSeconds(String rfc3339) {
-        if (rfc3339 == null) {
-            return 0;
-        }
-        try {
-            return Instant.parse(rfc3339).getEpochSecond();
-        } catch (DateTimeParseException e) {
-            return 0;
-        }
+        Instant parsed = Timestamps.parse(rfc3339);
+        return parsed == null ? 0 : parsed.getEpochSecond();
     }
 }

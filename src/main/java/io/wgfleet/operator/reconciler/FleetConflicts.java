@@ -2,6 +2,7 @@ package io.wgfleet.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.wgfleet.api.v1alpha1.WireGuardPeer;
+import io.wgfleet.diagnosis.Keys;
 import io.wgfleet.diagnosis.fleet.AllowedIpsOverlap;
 import io.wgfleet.diagnosis.fleet.DuplicatePublicKeys;
 import io.wgfleet.operator.NodeTargets;
@@ -58,15 +59,15 @@ final class FleetConflicts {
             }
         }
         if (!duplicates.isEmpty()) {
-            String key = keyPrefix(peer.getSpec().getPublicKey());
+            String key = Keys.prefix(peer.getSpec().getPublicKey());
             List<String> evidence = duplicates.entrySet().stream()
-                    .map(e -> "WireGuardPeer " + e.getKey() + " declares the same public key " + key + "… on "
+                    .map(e -> "WireGuardPeer " + e.getKey() + " declares the same public key " + key + " on "
                             + iface + " of " + String.join(", ", e.getValue()))
                     .toList();
-            String message = "Public key " + key + "… is declared twice on interface " + iface + ": also by "
+            String message = "Public key " + key + " is declared twice on interface " + iface + ": also by "
                     + String.join(", ", duplicates.keySet()) + ". WireGuard keeps one peer per key, so one declaration is wrong.";
             return PeerVerdict.stalled(PrecheckVerdicts.DUPLICATE_PUBLIC_KEY, message, evidence,
-                    List.of("Decide which WireGuardPeer describes the remote with key " + key + "… and delete or correct the other.",
+                    List.of("Decide which WireGuardPeer describes the remote with key " + key + " and delete or correct the other.",
                             "If they are different remotes, one of them has a wrong publicKey: compare with `wg show " + iface
                                     + " public-key` on each remote."));
         }
@@ -95,9 +96,5 @@ final class FleetConflicts {
         return PeerVerdict.stalled(PrecheckVerdicts.ALLOWED_IPS_OVERLAP, message, lines,
                 List.of("Give each peer on " + iface + " disjoint allowedIPs; overlapping peers: " + String.join(", ", others) + ".",
                         "If one remote routes a subnet behind another, declare the subnet on that remote only."));
-    }
-
-    static String keyPrefix(String key) {
-        return key == null ? "" : key.substring(0, Math.min(8, key.length()));
     }
 }

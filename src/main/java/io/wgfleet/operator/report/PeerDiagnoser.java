@@ -64,7 +64,7 @@ public class PeerDiagnoser {
         for (String node : targetNodes) {
             WireGuardNodeReport report = reports.apply(node);
             Evidence e = evidence(node, report, round, roundState, waiting);
-            DiagnosisInput input = new DiagnosisInput(declared, node, e.facts(), e.failure(), remoteSide, List.of(), now, staleAfter);
+            DiagnosisInput input = new DiagnosisInput(declared, node, e.facts(), e.failure(), remoteSide, now, staleAfter);
             perNode.add(new NodeDiagnosis(node, DiagnosisEngine.diagnose(input)));
             nodeStatus.add(PeerNodeFacts.of(node, peer.getSpec(), report));
             if (e.facts() != null && e.facts().collectionTime() != null

@@ -1,5 +1,6 @@
 package io.wgfleet.operator.report;
 
+import io.wgfleet.api.Timestamps;
 import io.wgfleet.api.v1alpha1.CollectionError;
 import io.wgfleet.api.v1alpha1.DiagnosisSettings;
 import io.wgfleet.api.v1alpha1.DnsResult;
@@ -20,8 +21,6 @@ import io.wgfleet.diagnosis.NodeFacts;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -124,16 +123,11 @@ public final class ReportMapper {
         if (text == null || text.isBlank()) {
             return null;
         }
-        try {
-            return OffsetDateTime.parse(text.trim()).toInstant();
-        } catch (DateTimeParseException e) {
-            try {
-                return Instant.parse(text.trim());
-            } catch (DateTimeParseException e2) {
-                notes.add(field + " '" + abbreviate(text) + "' is not an RFC 3339 time; treated as missing");
-                return null;
-            }
+        Instant parsed = Timestamps.parse(text);
+        if (parsed == null) {
+            notes.add(field + " '" + abbreviate(text) + "' is not an RFC 3339 time; treated as missing");
         }
+        return parsed;
     }
 
     private static String abbreviate(String s) {

@@ -1,10 +1,10 @@
 package io.wgfleet.operator.round;
 
+import io.wgfleet.api.Timestamps;
 import io.wgfleet.api.v1alpha1.DiagnosisRound;
 import io.wgfleet.api.v1alpha1.WireGuardPeer;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 
 /**
@@ -29,7 +29,7 @@ public final class RoundPlanner {
         long generation = peer.getMetadata().getGeneration() == null ? 0 : peer.getMetadata().getGeneration();
         Map<String, String> annotations = peer.getMetadata().getAnnotations();
         String request = annotations == null ? null : annotations.get(WireGuardPeer.DIAGNOSE_ANNOTATION);
-        Instant previousAt = previous == null ? null : parse(previous.getRequestedAt());
+        Instant previousAt = previous == null ? null : Timestamps.parse(previous.getRequestedAt());
         if (previousAt == null) {
             return new PlannedRound(now, FIRST, generation, request);
         }
@@ -43,16 +43,5 @@ public final class RoundPlanner {
             return new PlannedRound(now, INTERVAL, generation, previous.getHandledRequest());
         }
         return new PlannedRound(previousAt, previous.getTrigger(), generation, previous.getHandledRequest());
-    }
-
-    public static Instant parse(String t) {
-        if (t == null) {
-            return null;
-        }
-        try {
-            return Instant.parse(t);
-        } catch (DateTimeParseException e) {
-            return null;
-        }
     }
 }
