@@ -11,7 +11,7 @@ import java.util.List;
  * The diagnosis engine: node facts in, one proven root cause out. Pure: no Kubernetes types,
  * no I/O, no clock (the time is part of the input). Safe to call from any thread.
  *
- * <p>Root-cause selection follows the layer order of the reason catalogue (domain.md §5),
+ * <p>Root-cause selection follows the layer order of the reason catalogue (docs/reasons.md),
  * which is the declaration order of {@link Reason}: every check that proves a fault records
  * it, and the fault declared first becomes the root cause; the others become findings. A
  * fault that the evidence does not prove is never reported: the verdict is then
@@ -47,7 +47,7 @@ public final class DiagnosisEngine {
             return new Diagnosis(u, u, u, f, List.of(), List.of(), List.of());
         }
         try {
-            return new Evaluation(input).run();
+            return Evaluation.run(input);
         } catch (RuntimeException e) {
             // a bug must not take the operator down or produce a confident wrong cause
             Finding f = new Finding(Reason.DiagnosticFailed, "internal error in the diagnosis engine ("

@@ -2,7 +2,6 @@ package io.wgfleet.diagnosis;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 
 /**
  * Everything the engine needs to diagnose one peer on one node. The engine reads no clock:
@@ -13,8 +12,6 @@ import java.util.List;
  * @param local       the local node's facts; null when no report exists yet
  * @param localFailure why the local diagnostic job failed or timed out; null when it did not
  * @param remote      the other end when it is in the fleet ({@code remotePeerRef}); null for a one-sided tunnel
- * @param fleetIssues fleet-wide findings for this peer from {@code fleet.*} (DuplicatePublicKey,
- *                    AllowedIPsOverlap); they take part in the layer order like any other cause
  * @param now         the current time
  * @param staleAfter  a report collected longer ago than this is stale (DiagnosticPending)
  */
@@ -24,7 +21,6 @@ public record DiagnosisInput(
         NodeFacts local,
         String localFailure,
         RemoteSide remote,
-        List<Finding> fleetIssues,
         Instant now,
         Duration staleAfter) {
 
@@ -32,7 +28,6 @@ public record DiagnosisInput(
     public static final Duration DEFAULT_STALE_AFTER = Duration.ofMinutes(10);
 
     public DiagnosisInput {
-        fleetIssues = Lists.clean(fleetIssues);
         staleAfter = staleAfter == null || staleAfter.isNegative() || staleAfter.isZero()
                 ? DEFAULT_STALE_AFTER : staleAfter;
     }
@@ -40,22 +35,17 @@ public record DiagnosisInput(
     /** A one-sided input: the remote end is outside the fleet. */
     public static DiagnosisInput oneSided(DeclaredPeer peer, String nodeName, NodeFacts local, Instant now,
                                           Duration staleAfter) {
-        return new DiagnosisInput(peer, nodeName, local, null, null, List.of(), now, staleAfter);
+        return new DiagnosisInput(peer, nodeName, local, null, null, now, staleAfter);
     }
 
     /** A copy with the given remote side. */
     public DiagnosisInput withRemote(RemoteSide r) {
-        return new DiagnosisInput(peer, nodeName, local, localFailure, r, fleetIssues, now, staleAfter);
-    }
-
-    /** A copy with the given fleet issues. */
-    public DiagnosisInput withFleetIssues(List<Finding> issues) {
-        return new DiagnosisInput(peer, nodeName, local, localFailure, remote, issues, now, staleAfter);
+        return new DiagnosisInput(peer, nodeName, local, localFailure, r, now, staleAfter);
     }
 
     /** A copy with the given local failure text. */
     public DiagnosisInput withLocalFailure(String failure) {
-        return new DiagnosisInput(peer, nodeName, local, failure, remote, fleetIssues, now, staleAfter);
+        return new DiagnosisInput(peer, nodeName, local, failure, remote, now, staleAfter);
     }
 
     /**

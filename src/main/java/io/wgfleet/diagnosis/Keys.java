@@ -1,24 +1,50 @@
 package io.wgfleet.diagnosis;
 
-import java.util.regex.Pattern;
+import java.util.Base64;
 
-/** Public-key helpers. Only public keys pass through here, and messages show 8 characters at most. */
-final class Keys {
-    /** 32 bytes in base64: 43 characters and one '=', the last character carrying only 4 bits. */
-    private static final Pattern KEY = Pattern.compile("^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$");
+/**
+ * The one place that says what a WireGuard public key looks like and how it is shown.
+ * Only public keys pass through here; messages, metrics and logs show a prefix, never
+ * the whole key.
+ */
+public final class Keys {
+    /** How many leading characters identify a key in messages, metric labels and logs. */
+    public static final int PREFIX_LENGTH = 8;
 
     private Keys() {
     }
 
-    static boolean valid(String key) {
-        return key != null && key.length() == 44 && KEY.matcher(key).matches();
+    /** True for a 32-byte key in base64 (44 characters ending in '='). */
+    public static boolean valid(String key) {
+        return problem(key) == null;
+    }
+
+    /**
+     * Why the text is not a public key, or null when it is one. The value is never echoed:
+     * a private key pasted into the wrong field must not end up in a message.
+     */
+    public static String problem(String key) {
+        if (key == null || key.isEmpty()) {
+            return "is required";
+        }
+        byte[] raw;
+        try {
+            raw = Base64.getDecoder().decode(key);
+        } catch (IllegalArgumentException e) {
+            return "is not base64 (" + key.length() + " characters)";
+        }
+        if (raw.length != 32 || key.length() != 44) {
+            return "must be a 32-byte key in base64 (44 characters ending in '='), got "
+                    + raw.length + " bytes in " + key.length() + " characters";
+        }
+        return null;
     }
 
     /** The first 8 characters and an ellipsis: enough to recognise a public key, never the whole key. */
-    static String prefix(String key) {
+    public static String prefix(String key) {
         if (key == null || key.isEmpty()) {
             return "(none)";
         }
-        return key.length() <= 8 ? key : key.substring(0, 8) + "…";
+        return key.length() <= PREFIX_LENGTH ? key : key.substring(0, PREFIX_LENGTH) + "…";
     }
 }

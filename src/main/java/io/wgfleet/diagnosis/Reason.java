@@ -1,7 +1,7 @@
 package io.wgfleet.diagnosis;
 
 /**
- * The reason catalogue (domain.md §5): every reason the engine can give, declared in
+ * The reason catalogue (docs/reasons.md, one section per constant): every reason the engine can give, declared in
  * layer order. The enum's name is the exact CamelCase string written to a Kubernetes
  * condition's {@code reason}. The declaration order is the root-cause priority: when
  * several reasons are proven at once, the one declared first is the root cause and the

@@ -2,12 +2,11 @@ package io.wgfleet.operator;
 
 import io.wgfleet.api.v1alpha1.DiagnosisSettings;
 import io.wgfleet.api.v1alpha1.WireGuardPeerSpec;
-import io.wgfleet.diagnosis.net.Endpoint;
-import io.wgfleet.diagnosis.net.IpAddress;
-import io.wgfleet.diagnosis.net.IpPrefix;
+import io.wgfleet.diagnosis.DeclaredPeer;
+import io.wgfleet.diagnosis.SpecValidation;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -18,6 +17,11 @@ import java.util.regex.Pattern;
  * admission on a real cluster, but objects stored before a schema change, servers
  * without validation, and rules a schema cannot express (CIDR syntax, probe address
  * inside allowedIPs) still need a precise answer on the resource.
+ *
+ * <p>The WireGuard fields are the engine's rules ({@link SpecValidation}, the one
+ * validator the engine applies too); this adapter adds the Kubernetes-only fields
+ * (placement, Secret and peer references, the diagnosis interval) and lists every
+ * problem in the spec's field order.
  */
 public final class SpecValidator {
 
@@ -30,11 +34,14 @@ public final class SpecValidator {
     }
 
     static final Duration MIN_INTERVAL = Duration.ofSeconds(30);
-    private static final Pattern INTERFACE_NAME = Pattern.compile(WireGuardPeerSpec.INTERFACE_NAME_PATTERN);
     private static final Pattern DURATION = Pattern.compile("^(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?$");
     private static final Pattern LABEL_KEY = Pattern.compile(
             "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$");
     private static final Pattern LABEL_VALUE = Pattern.compile("^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$");
+    /** The order problems are listed in: the order of the spec's fields. */
+    private static final List<String> FIELD_ORDER = List.of("spec.interfaceName", "spec.nodeSelector", "spec.nodeName",
+            "spec.publicKey", "spec.endpoint", "spec.allowedIPs", "spec.persistentKeepalive", "spec.presharedKeySecretRef",
+            "spec.remotePeerRef", "spec.probeAddress", "spec.diagnosis");
 
     private SpecValidator() {
     }
@@ -45,12 +52,11 @@ public final class SpecValidator {
             problems.add(new Problem("spec", null, "is missing"));
             return problems;
         }
-        String ifName = spec.getInterfaceName();
-        if (ifName == null || ifName.isEmpty()) {
-            problems.add(new Problem("spec.interfaceName", null, "is required"));
-        } else if (!INTERFACE_NAME.matcher(ifName).matches()) {
-            problems.add(new Problem("spec.interfaceName", ifName,
-                    "must be 1-15 characters of letters, digits and _.=+- (a Linux interface name)"));
+        DeclaredPeer declared = new DeclaredPeer(null, spec.getInterfaceName(), spec.getPublicKey(), spec.getEndpoint(),
+                spec.getAllowedIPs(), spec.getPersistentKeepalive(), spec.getPresharedKeySecretRef() != null,
+                spec.getProbeAddress());
+        for (SpecValidation.Problem p : SpecValidation.of(declared).problems()) {
+            problems.add(new Problem(p.field(), p.value(), p.why()));
         }
 
         boolean hasSelector = spec.getNodeSelector() != null && !spec.getNodeSelector().isEmpty();
@@ -71,34 +77,6 @@ public final class SpecValidator {
             }
         }
 
-        validateKey("spec.publicKey", spec.getPublicKey(), problems);
-
-        if (spec.getEndpoint() != null && !spec.getEndpoint().isEmpty()) {
-            try {
-                Endpoint.parse(spec.getEndpoint());
-            } catch (IllegalArgumentException e) {
-                problems.add(new Problem("spec.endpoint", spec.getEndpoint(), e.getMessage()));
-            }
-        }
-
-        List<IpPrefix> prefixes = new ArrayList<>();
-        List<String> allowed = spec.getAllowedIPs();
-        if (allowed != null) {
-            for (int i = 0; i < allowed.size(); i++) {
-                String cidr = allowed.get(i);
-                try {
-                    prefixes.add(parseCidr(cidr));
-                } catch (IllegalArgumentException e) {
-                    problems.add(new Problem("spec.allowedIPs[" + i + "]", cidr, e.getMessage()));
-                }
-            }
-        }
-
-        Integer keepalive = spec.getPersistentKeepalive();
-        if (keepalive != null && (keepalive < 0 || keepalive > 65535)) {
-            problems.add(new Problem("spec.persistentKeepalive", keepalive.toString(), "must be between 0 and 65535 seconds"));
-        }
-
         if (spec.getPresharedKeySecretRef() != null
                 && (spec.getPresharedKeySecretRef().getName() == null || spec.getPresharedKeySecretRef().getName().isEmpty())) {
             problems.add(new Problem("spec.presharedKeySecretRef.name", null, "is required when presharedKeySecretRef is set"));
@@ -106,20 +84,6 @@ public final class SpecValidator {
         if (spec.getRemotePeerRef() != null
                 && (spec.getRemotePeerRef().getName() == null || spec.getRemotePeerRef().getName().isEmpty())) {
             problems.add(new Problem("spec.remotePeerRef.name", null, "is required when remotePeerRef is set"));
-        }
-
-        String probe = spec.getProbeAddress();
-        if (probe != null && !probe.isEmpty()) {
-            try {
-                IpAddress a = IpAddress.parse(probe);
-                if (problems.stream().noneMatch(p -> p.field().startsWith("spec.allowedIPs"))
-                        && prefixes.stream().noneMatch(p -> p.contains(a))) {
-                    problems.add(new Problem("spec.probeAddress", probe,
-                            "is not inside spec.allowedIPs, so WireGuard would not send it to this peer"));
-                }
-            } catch (IllegalArgumentException e) {
-                problems.add(new Problem("spec.probeAddress", probe, e.getMessage()));
-            }
         }
 
         if (spec.getDiagnosis() != null && spec.getDiagnosis().getInterval() != null) {
@@ -134,7 +98,17 @@ public final class SpecValidator {
                 problems.add(new Problem("spec.diagnosis.interval", interval, e.getMessage()));
             }
         }
+        problems.sort(Comparator.comparingInt(SpecValidator::fieldRank)); // stable: one field's problems keep their order
         return problems;
+    }
+
+    private static int fieldRank(Problem p) {
+        for (int i = 0; i < FIELD_ORDER.size(); i++) {
+            if (p.field().startsWith(FIELD_ORDER.get(i))) {
+                return i;
+            }
+        }
+        return FIELD_ORDER.size();
     }
 
     /** The effective diagnosis interval of a spec whose interval already validated. */
@@ -162,35 +136,5 @@ public final class SpecValidator {
             seconds += Long.parseLong(m.group(3));
         }
         return Duration.ofSeconds(seconds);
-    }
-
-    /** A CIDR with an explicit prefix length, as AllowedIPs are written. */
-    static IpPrefix parseCidr(String cidr) {
-        if (cidr == null || cidr.indexOf('/') < 0) {
-            throw new IllegalArgumentException("is not a CIDR prefix (address/length, e.g. 10.0.0.0/24 or fd00::/64)");
-        }
-        return IpPrefix.parse(cidr);
-    }
-
-    /**
-     * The value is never echoed: a private key pasted into the wrong field must not end
-     * up in a condition message or an Event.
-     */
-    private static void validateKey(String field, String key, List<Problem> problems) {
-        if (key == null || key.isEmpty()) {
-            problems.add(new Problem(field, null, "is required"));
-            return;
-        }
-        byte[] raw;
-        try {
-            raw = Base64.getDecoder().decode(key);
-        } catch (IllegalArgumentException e) {
-            problems.add(new Problem(field, null, "is not base64 (" + key.length() + " characters)"));
-            return;
-        }
-        if (raw.length != 32 || key.length() != 44) {
-            problems.add(new Problem(field, null, "must be a 32-byte key in base64 (44 characters ending in '='), got "
-                    + raw.length + " bytes in " + key.length() + " characters"));
-        }
     }
 }

@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import static io.wgfleet.agent.RecordedNode.count;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 @EnableKubernetesMockClient(crud = true)
 class NodeAgentTest {
@@ -281,11 +282,9 @@ class NodeAgentTest {
             }
         });
         t.start();
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (count(runner, "nft -f -") == 0 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
-        }
-        Thread.sleep(200);
+        // the table is installed and the agent waits out its 30 s window
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> count(runner, "nft -f -") > 0 && t.getState() == Thread.State.TIMED_WAITING);
         t.interrupt();
         t.join(10_000);
         assertThat(outcome.get()).isInstanceOf(InterruptedException.class);

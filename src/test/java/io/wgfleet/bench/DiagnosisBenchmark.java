@@ -128,7 +128,7 @@ public class DiagnosisBenchmark {
                 int k = neighbour(i, j);
                 int back = (j % 2 == 0) ? j + 1 : j - 1; // the neighbour's entry pointing back at i
                 DiagnosisInput.RemoteSide remote = new DiagnosisInput.RemoteSide(declared[k][back], "node-" + k, facts[k], null);
-                out[n++] = new DiagnosisInput(declared[i][j], "node-" + i, facts[i], null, remote, List.of(), NOW,
+                out[n++] = new DiagnosisInput(declared[i][j], "node-" + i, facts[i], null, remote, NOW,
                         Duration.ofMinutes(5));
             }
         }

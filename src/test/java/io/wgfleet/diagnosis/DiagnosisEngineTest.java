@@ -1,8 +1,6 @@
 package io.wgfleet.diagnosis;
 
 import io.wgfleet.diagnosis.ConditionVerdict.Status;
-import io.wgfleet.diagnosis.fleet.AllowedIpsOverlap;
-import io.wgfleet.diagnosis.fleet.DuplicatePublicKeys;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -54,33 +52,6 @@ class DiagnosisEngineTest {
         Diagnosis d = lab.diagnoseClient();
         assertThat(d.reason()).isEqualTo(Reason.InvalidSpec);
         assertThat(d.message()).contains("70000", "10.77.0.300/32");
-    }
-
-    @Test
-    void sameKeyTwiceOnOneInterfaceIsDuplicatePublicKey() {
-        Lab lab = new Lab();
-        var dups = DuplicatePublicKeys.find(List.of(
-                new DuplicatePublicKeys.Claim("lab/to-server", "wgc/wg0", lab.serverKey),
-                new DuplicatePublicKeys.Claim("lab/copy", "wgc/wg0", lab.serverKey)));
-        List<Finding> mine = DuplicatePublicKeys.findingsByOwner(dups).get("lab/to-server");
-        Diagnosis d = DiagnosisEngine.diagnose(lab.clientInFleet().withFleetIssues(mine));
-        assertThat(d.reason()).isEqualTo(Reason.DuplicatePublicKey);
-        assertThat(d.message()).contains(prefix(lab.serverKey), "lab/copy", "wgc/wg0");
-        assertThat(d.message()).doesNotContain(lab.serverKey);
-    }
-
-    @Test
-    void overlappingPrefixesOnOneInterfaceAreAllowedIPsOverlap() {
-        Lab lab = new Lab();
-        var overlaps = AllowedIpsOverlap.find(List.of(
-                new AllowedIpsOverlap.Claim("lab/to-server", "wgc/wg0", List.of("10.77.0.1/32")),
-                new AllowedIpsOverlap.Claim("lab/wide", "wgc/wg0", List.of("10.77.0.0/24"))));
-        List<Finding> mine = AllowedIpsOverlap.findingsByOwner(overlaps).get("lab/to-server");
-        Diagnosis d = DiagnosisEngine.diagnose(lab.clientInFleet().withFleetIssues(mine));
-        assertThat(d.reason()).isEqualTo(Reason.AllowedIPsOverlap);
-        assertThat(d.message()).contains("10.77.0.1/32", "10.77.0.0/24", "lab/wide");
-        // the tunnel itself works: the handshake condition still says so
-        assertThat(d.handshakeSucceeded().status()).isEqualTo(Status.TRUE);
     }
 
     @Test
@@ -506,7 +477,7 @@ class DiagnosisEngineTest {
     @Test
     void missingReportIsDiagnosticPending() {
         Lab lab = new Lab();
-        DiagnosisInput in = new DiagnosisInput(lab.clientDecl, "wgc", null, null, null, List.of(), Lab.NOW, Duration.ofMinutes(5));
+        DiagnosisInput in = new DiagnosisInput(lab.clientDecl, "wgc", null, null, null, Lab.NOW, Duration.ofMinutes(5));
         Diagnosis d = DiagnosisEngine.diagnose(in);
         assertThat(d.reason()).isEqualTo(Reason.DiagnosticPending);
         assertThat(d.message()).contains("no report from node wgc");

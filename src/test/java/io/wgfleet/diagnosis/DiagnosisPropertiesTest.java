@@ -6,7 +6,7 @@ import net.jqwik.api.Property;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
+import java.util.Collection;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -44,7 +44,7 @@ class DiagnosisPropertiesTest {
     void randomFactsNeverThrowAndGiveOneReason(@ForAll long seed) {
         DiagnosisInput in = randomInput(seed);
         Diagnosis d = DiagnosisEngine.diagnose(in);
-        assertValid(d);
+        assertValid(d, keysOf(in));
     }
 
     @Property(tries = 500)
@@ -70,7 +70,7 @@ class DiagnosisPropertiesTest {
         }
         DiagnosisInput in = r.nextBoolean() ? lab.clientInFleet() : r.nextBoolean() ? lab.clientOneSided() : lab.serverInFleet();
         Diagnosis d = DiagnosisEngine.diagnose(in);
-        assertValid(d);
+        assertValid(d, List.of(lab.clientKey, lab.serverKey));
         assertThat(DiagnosisEngine.diagnose(in)).isEqualTo(d);
         if (faults.isEmpty() && in.remote() != null && in.peer() == lab.clientDecl) {
             assertThat(d.reason()).isEqualTo(Reason.Connected);
@@ -90,24 +90,51 @@ class DiagnosisPropertiesTest {
             nodes.add(null);
         }
         Diagnosis d = DiagnosisEngine.summarize(nodes);
-        assertValid(d);
+        assertValid(d, List.of());
     }
 
-    private static void assertValid(Diagnosis d) {
+    /**
+     * What every verdict must satisfy: one root cause chosen by the layer order (no finding
+     * names a fault declared before a faulty root), condition reasons that match their
+     * status, and no public key of the input written out whole.
+     */
+    private static void assertValid(Diagnosis d, Collection<String> inputKeys) {
         assertThat(d).isNotNull();
         assertThat(d.root()).isNotNull();
-        assertThat(EnumSet.allOf(Reason.class)).contains(d.reason());
         assertThat(d.message()).isNotBlank().doesNotContain("internal error");
+        if (d.reason().isFault()) {
+            for (Finding f : d.findings()) {
+                assertThat(f.reason().isFault() && f.reason().ordinal() < d.reason().ordinal())
+                        .as("finding %s is declared before the root %s, so it should be the root", f.reason(), d.reason())
+                        .isFalse();
+            }
+        }
         for (ConditionVerdict v : List.of(d.handshakeSucceeded(), d.configInSync(), d.trafficFlowing())) {
             assertThat(v.status()).isNotNull();
             assertThat(CONDITION_REASONS).contains(v.reason());
+            boolean healthyReason = v.reason().equals(ConditionVerdict.CONNECTED) || v.reason().equals(ConditionVerdict.IN_SYNC);
+            assertThat(healthyReason).as("%s condition with reason %s", v.status(), v.reason())
+                    .isEqualTo(v.status() == ConditionVerdict.Status.TRUE);
+            if (v.status() == ConditionVerdict.Status.FALSE) {
+                assertThat(Reason.valueOf(v.reason()).isFault()).as("False with reason %s", v.reason()).isTrue();
+            }
         }
         if (d.reason() == Reason.Connected) {
             assertThat(d.handshakeSucceeded().status()).isEqualTo(ConditionVerdict.Status.TRUE);
             assertThat(d.trafficFlowing().status()).isEqualTo(ConditionVerdict.Status.TRUE);
         }
-        for (Finding f : d.findings()) {
-            assertThat(f.reason()).isNotNull();
+        List<String> texts = new ArrayList<>();
+        texts.add(d.message());
+        texts.addAll(d.evidence());
+        texts.addAll(d.remediation());
+        d.findings().forEach(f -> texts.add(f.message()));
+        for (ConditionVerdict v : List.of(d.handshakeSucceeded(), d.configInSync(), d.trafficFlowing())) {
+            texts.add(v.message());
+        }
+        for (String key : inputKeys) {
+            for (String text : texts) {
+                assertThat(text).as("output text names a whole public key").doesNotContain(key);
+            }
         }
     }
 
@@ -139,6 +166,22 @@ class DiagnosisPropertiesTest {
 
     // ------------------------------------------------------------ random input
 
+    /** The 44-character keys in the input (a random input draws its keys from the declarations and peer entries). */
+    private static List<String> keysOf(DiagnosisInput in) {
+        List<String> keys = new ArrayList<>();
+        if (in.peer() != null && in.peer().publicKey() != null && in.peer().publicKey().length() >= 44) {
+            keys.add(in.peer().publicKey().substring(0, 44));
+        }
+        if (in.local() != null) {
+            for (NodeFacts.Interface i : in.local().interfaces()) {
+                if (i.publicKey() != null && i.publicKey().length() >= 44) {
+                    keys.add(i.publicKey().substring(0, 44));
+                }
+            }
+        }
+        return keys;
+    }
+
     static DiagnosisInput randomInput(long seed) {
         Random r = new Random(seed);
         List<String> keys = List.of(Lab.key(r), Lab.key(r), Lab.key(r));
@@ -155,9 +198,8 @@ class DiagnosisPropertiesTest {
             remote = new DiagnosisInput.RemoteSide(rp, pick(r, WORDS), r.nextInt(5) == 0 ? null : randomFacts(r, key, now),
                     r.nextInt(10) == 0 ? "job failed" : null);
         }
-        List<Finding> fleet = r.nextInt(10) == 0 ? List.of(new Finding(Reason.AllowedIPsOverlap, "x")) : null;
         Duration stale = r.nextInt(10) == 0 ? null : Duration.ofSeconds(r.nextInt(2000) - 100);
-        return new DiagnosisInput(peer, pick(r, WORDS), local, r.nextInt(15) == 0 ? "failed" : null, remote, fleet, now, stale);
+        return new DiagnosisInput(peer, pick(r, WORDS), local, r.nextInt(15) == 0 ? "failed" : null, remote, now, stale);
     }
 
     private static NodeFacts randomFacts(Random r, Supplier<String> key, Instant now) {

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Test facts shaped like the lab's measured outputs (lab.md): client wgc (192.0.2.2, tunnel
+ * Test facts shaped like the lab's measured outputs (docs/wireguard.md): client wgc (192.0.2.2, tunnel
  * 10.77.0.2) initiates to server wgs (192.0.2.1:51820, tunnel 10.77.0.1). Starts healthy;
  * each test breaks one thing. Keys are random test keys, never real ones.
  */
@@ -79,7 +79,7 @@ final class Lab {
 
     DiagnosisInput clientInFleet() {
         return new DiagnosisInput(clientDecl, "wgc", client.build(), null,
-                new DiagnosisInput.RemoteSide(serverDecl, "wgs", server.build(), null), List.of(), NOW, Duration.ofMinutes(5));
+                new DiagnosisInput.RemoteSide(serverDecl, "wgs", server.build(), null), NOW, Duration.ofMinutes(5));
     }
 
     DiagnosisInput clientOneSided() {
@@ -88,7 +88,7 @@ final class Lab {
 
     DiagnosisInput serverInFleet() {
         return new DiagnosisInput(serverDecl, "wgs", server.build(), null,
-                new DiagnosisInput.RemoteSide(clientDecl, "wgc", client.build(), null), List.of(), NOW, Duration.ofMinutes(5));
+                new DiagnosisInput.RemoteSide(clientDecl, "wgc", client.build(), null), NOW, Duration.ofMinutes(5));
     }
 
     Diagnosis diagnoseClient() {

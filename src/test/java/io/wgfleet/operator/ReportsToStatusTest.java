@@ -96,14 +96,21 @@ class ReportsToStatusTest {
     void oneJobPerNodePerRoundAndNoMoreThanTheBoundAtOnce() {
         List<String> nodes = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            nodes.add(addNode("n" + i));
+            nodes.add("n" + i + "-" + tag);
         }
+        // The peers first, then their nodes: each node's four peers already exist when the node
+        // appears, so what is asserted does not depend on 20 creations fitting in one batch delay
+        // (on a loaded machine they did not, and the first Job held three of its four peers).
         for (int i = 0; i < 20; i++) {
             client.resource(peer(ns, "p" + i, nodes.get(i % 5), "wg0", "10.8." + i + ".0/24")).create();
         }
+        for (int i = 0; i < 5; i++) {
+            addNode("n" + i);
+        }
         await().atMost(Duration.ofSeconds(15)).until(() -> jobs().size() == 3);
-        sleep(1000);
-        assertThat(jobs()).hasSize(3); // max-concurrent-jobs=3 in the test profile
+        // and stays there for a second: max-concurrent-jobs=3 in the test profile
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> jobs().size() == 3);
+        assertThat(jobs()).hasSize(3);
         assertThat(jobs()).extracting(this::jobNode).doesNotHaveDuplicates();
         Job first = jobs().get(0);
         String firstNode = jobNode(first);
@@ -262,11 +269,12 @@ class ReportsToStatusTest {
 
         // reconciling again (an unrelated annotation) records no second Event
         edit(p.client(), x -> x.getMetadata().setAnnotations(Map.of("example.com/touch", "1")));
-        sleep(1500);
-        List<Event> blocked = events(p.client()).stream().filter(e -> "UDPPortBlocked".equals(e.getReason())).toList();
-        assertThat(blocked).isNotEmpty().allSatisfy(e -> {
-            assertThat(e.getType()).isEqualTo("Warning");
-            assertThat(e.getCount()).isEqualTo(1);
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            List<Event> blocked = events(p.client()).stream().filter(e -> "UDPPortBlocked".equals(e.getReason())).toList();
+            assertThat(blocked).isNotEmpty().allSatisfy(e -> {
+                assertThat(e.getType()).isEqualTo("Warning");
+                assertThat(e.getCount()).isEqualTo(1);
+            });
         });
     }
 
@@ -349,9 +357,15 @@ class ReportsToStatusTest {
                         && Boolean.TRUE.equals(x.getStatus().getDiagnosisRound().getComplete());
             });
         });
-        sleep(2000); // let the last status writes land
+        // let the last status writes land: until a second passes without a write
+        List<RecordedRequest> recorded = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            List<RecordedRequest> batch = drain();
+            recorded.addAll(batch);
+            return batch.stream().allMatch(r -> "GET".equals(r.getMethod()));
+        });
         Map<String, Long> byKind = new TreeMap<>();
-        for (RecordedRequest r : drain()) {
+        for (RecordedRequest r : recorded) {
             String path = r.getPath().replaceAll("\\?.*", "");
             String kind = path.contains("/jobs") ? "jobs" : path.contains("/events") ? "events"
                     : path.contains("/wireguardnodereports") ? "nodereports(test agent)"
@@ -435,12 +449,25 @@ class ReportsToStatusTest {
         return client.resources(WireGuardPeer.class).inNamespace(p.getMetadata().getNamespace()).withName(p.getMetadata().getName()).get();
     }
 
+    /**
+     * A user's edit: read, change, write with the read resourceVersion. The operator may patch the
+     * status in between, and the API server then answers 409; like `kubectl edit`, read again.
+     */
     void edit(WireGuardPeer p, java.util.function.Consumer<WireGuardPeer> change) {
-        client.resources(WireGuardPeer.class).inNamespace(p.getMetadata().getNamespace()).withName(p.getMetadata().getName())
-                .edit(x -> {
-                    change.accept(x);
-                    return x;
-                });
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.resources(WireGuardPeer.class).inNamespace(p.getMetadata().getNamespace()).withName(p.getMetadata().getName())
+                        .edit(x -> {
+                            change.accept(x);
+                            return x;
+                        });
+                return;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 5) {
+                    throw e;
+                }
+            }
+        }
     }
 
     WireGuardPeer awaitUntil(WireGuardPeer p, Predicate<WireGuardPeer> ok) {
@@ -467,13 +494,5 @@ class ReportsToStatusTest {
 
     List<RecordedRequest> drain() throws InterruptedException {
         return ApiReads.drain(server.getKubernetesMockServer());
-    }
-
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -15,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Node reports shaped like the lab's measured outputs (shared/docs/lab.md): a client
+ * Node reports shaped like the lab's measured outputs (docs/wireguard.md): a client
  * initiating to a server on 51820; healthy exchange 348/404 bytes, failures as tx 148
  * per attempt and rx 0.
  */

@@ -7,6 +7,7 @@ import io.wgfleet.agent.parse.PingParser;
 import io.wgfleet.agent.parse.WgDump;
 import io.wgfleet.agent.parse.WgDumpParser;
 import io.wgfleet.api.v1alpha1.HandshakeProbe;
+import io.wgfleet.diagnosis.Keys;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -109,7 +110,7 @@ public final class HandshakeProber {
             if (afterError != null) {
                 p.setError(afterError);
             } else if (b.isEmpty() || a.isEmpty()) {
-                p.setError("peer " + abbreviate(t.peerPublicKey()) + " disappeared from " + t.interfaceName() + " during the window");
+                p.setError("peer " + Keys.prefix(t.peerPublicKey()) + " disappeared from " + t.interfaceName() + " during the window");
             } else {
                 p.setTxDelta(a.get().txBytes() - b.get().txBytes());
                 p.setRxDelta(a.get().rxBytes() - b.get().rxBytes());
@@ -139,10 +140,6 @@ public final class HandshakeProber {
 
     private static Optional<WgDump.Peer> peer(WgDump d, ProbeTarget t) {
         return d.iface(t.interfaceName()).flatMap(i -> i.peer(t.peerPublicKey()));
-    }
-
-    static String abbreviate(String publicKey) {
-        return publicKey.length() > 8 ? publicKey.substring(0, 8) + "..." : publicKey;
     }
 
     private static Boolean join(Future<Boolean> f) throws InterruptedException {

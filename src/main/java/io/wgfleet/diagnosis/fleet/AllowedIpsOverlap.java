@@ -1,7 +1,5 @@
 package io.wgfleet.diagnosis.fleet;
 
-import io.wgfleet.diagnosis.Finding;
-import io.wgfleet.diagnosis.Reason;
 import io.wgfleet.diagnosis.net.IpPrefix;
 
 import java.util.ArrayList;
@@ -41,18 +39,7 @@ public final class AllowedIpsOverlap {
      * Two different owners' overlapping prefixes in one group. {@code prefixA} contains
      * (or equals) {@code prefixB}.
      */
-    public record Overlap(String group, String ownerA, IpPrefix prefixA, String ownerB, IpPrefix prefixB) {
-        /** A message for one side of the overlap, naming both prefixes and the other owner. */
-        public String describeFor(String owner) {
-            String other = owner.equals(ownerA) ? ownerB : ownerA;
-            IpPrefix mine = owner.equals(ownerA) ? prefixA : prefixB;
-            IpPrefix theirs = owner.equals(ownerA) ? prefixB : prefixA;
-            String loser = prefixA.equals(prefixB) ? "one of them (the one configured first)"
-                    : ownerA + " for " + prefixB;
-            return "AllowedIPs " + mine + " overlaps " + theirs + " of " + other + " on " + group
-                    + ": WireGuard routes the overlap to one peer only, so " + loser + " silently loses traffic";
-        }
-    }
+    public record Overlap(String group, String ownerA, IpPrefix prefixA, String ownerB, IpPrefix prefixB) {    }
 
     private AllowedIpsOverlap() {
     }
@@ -119,21 +106,6 @@ public final class AllowedIpsOverlap {
                 stack = Arrays.copyOf(stack, stack.length * 2);
             }
             stack[depth++] = x;
-        }
-        return out;
-    }
-
-    /**
-     * The overlaps as engine findings ({@link Reason#AllowedIPsOverlap}) per owner, for
-     * {@code DiagnosisInput.fleetIssues}. Owners without overlaps are absent.
-     */
-    public static Map<String, List<Finding>> findingsByOwner(List<Overlap> overlaps) {
-        Map<String, List<Finding>> out = new TreeMap<>();
-        for (Overlap o : overlaps) {
-            out.computeIfAbsent(o.ownerA(), k -> new ArrayList<>())
-                    .add(new Finding(Reason.AllowedIPsOverlap, o.describeFor(o.ownerA())));
-            out.computeIfAbsent(o.ownerB(), k -> new ArrayList<>())
-                    .add(new Finding(Reason.AllowedIPsOverlap, o.describeFor(o.ownerB())));
         }
         return out;
     }

@@ -1,8 +1,5 @@
 package io.wgfleet.diagnosis.fleet;
 
-import io.wgfleet.diagnosis.Finding;
-import io.wgfleet.diagnosis.Reason;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -25,15 +22,6 @@ public final class DuplicatePublicKeys {
     public record Duplicate(String group, String publicKey, List<String> owners) {
         public Duplicate {
             owners = List.copyOf(owners);
-        }
-
-        /** A message for one owner, naming the key by its 8-character prefix and the other owners. */
-        public String describeFor(String owner) {
-            List<String> others = new ArrayList<>(owners);
-            others.remove(owner);
-            String prefix = publicKey.length() <= 8 ? publicKey : publicKey.substring(0, 8) + "…";
-            return "public key " + prefix + " is also declared by " + String.join(", ", others) + " on " + group
-                    + ": WireGuard keeps one peer per key, so one declaration replaces the other";
         }
     }
 
@@ -64,14 +52,4 @@ public final class DuplicatePublicKeys {
         return out;
     }
 
-    /** The duplicates as engine findings ({@link Reason#DuplicatePublicKey}) per owner. */
-    public static Map<String, List<Finding>> findingsByOwner(List<Duplicate> duplicates) {
-        Map<String, List<Finding>> out = new TreeMap<>();
-        for (Duplicate d : duplicates) {
-            for (String o : d.owners()) {
-                out.computeIfAbsent(o, k -> new ArrayList<>()).add(new Finding(Reason.DuplicatePublicKey, d.describeFor(o)));
-            }
-        }
-        return out;
-    }
 }

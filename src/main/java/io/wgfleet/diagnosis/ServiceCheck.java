@@ -1,0 +1,153 @@
+package io.wgfleet.diagnosis;
+
+import io.wgfleet.diagnosis.NodeFacts.Interface;
+import io.wgfleet.diagnosis.NodeFacts.Peer;
+import io.wgfleet.diagnosis.net.Coverage;
+import io.wgfleet.diagnosis.net.Endpoint;
+import io.wgfleet.diagnosis.net.IpPrefix;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The service layer: the interface and the peer entry exist (InterfaceMissing,
+ * PeerNotConfigured), the running entry matches the declaration (ConfigDrift), and the end
+ * that must answer listens (NotListening). Without the local peer entry nothing else can be
+ * checked: {@link Tunnel#hasLocalPeer()} is then false and the evaluation stops here.
+ */
+final class ServiceCheck implements LayerCheck {
+
+    @Override
+    public void check(Tunnel t, Findings found) {
+        if (t.local.iface == null) {
+            interfaceMissing(t, found);
+            return;
+        }
+        if (t.local.peer == null) {
+            peerNotConfigured(t, found);
+            return;
+        }
+        if (t.missingRemoteInterface != null) {
+            Tunnel.MissingRemoteInterface m = t.missingRemoteInterface;
+            found.add(Reason.InterfaceMissing, "interface " + m.interfaceName() + " is absent on remote node "
+                            + m.node() + ", the other end of this tunnel",
+                    List.of("wg show on " + m.node() + " lists " + m.interfacesThere() + " interfaces, not " + m.interfaceName()),
+                    List.of("Create or bring up " + m.interfaceName() + " on " + m.node()),
+                    EnumSet.of(TunnelCondition.HANDSHAKE_SUCCEEDED, TunnelCondition.TRAFFIC_FLOWING));
+        }
+        drift(t, found);
+        listening(t, found);
+    }
+
+    private static void interfaceMissing(Tunnel t, Findings found) {
+        String wanted = t.declared.interfaceName();
+        List<String> names = new ArrayList<>();
+        for (Interface i : t.local.facts.interfaces()) {
+            names.add(i.name());
+        }
+        found.add(Reason.InterfaceMissing, "interface " + wanted + " is absent on node " + t.nodeName
+                        + " (WireGuard interfaces there: " + (names.isEmpty() ? "none" : String.join(", ", names)) + ")",
+                List.of("wg show on " + t.nodeName + " lists " + (names.isEmpty() ? "no interfaces" : names)),
+                List.of("Create or bring up " + wanted + " on " + t.nodeName
+                                + " (wg-quick up " + wanted + ", or the unit that manages it)",
+                        "Check that the peer's nodeSelector/nodeName targets the nodes that host " + wanted),
+                EnumSet.allOf(TunnelCondition.class));
+    }
+
+    private static void peerNotConfigured(Tunnel t, Findings found) {
+        Interface iface = t.local.iface;
+        String key = Keys.prefix(t.declared.publicKey());
+        found.add(Reason.PeerNotConfigured, "interface " + iface.name() + " on node " + t.nodeName
+                        + " has no peer with key " + key + " (" + iface.peers().size()
+                        + " other peers configured): the declared peer is not loaded",
+                List.of("wg show " + iface.name() + " on " + t.nodeName + ": " + iface.peers().size()
+                        + " peers, none with key " + key),
+                List.of("Load the peer on " + t.nodeName + ": wg set " + iface.name() + " peer <key "
+                                + key + "> allowed-ips " + String.join(",", t.declared.allowedIPs())
+                                + (t.spec.endpoint() != null ? " endpoint " + t.spec.endpoint() : ""),
+                        "Add it to the interface's configuration file so that it survives a restart (wg syncconf after edits)"),
+                EnumSet.allOf(TunnelCondition.class));
+    }
+
+    private static void drift(Tunnel t, Findings found) {
+        Peer running = t.local.peer;
+        DeclaredPeer declared = t.declared;
+        List<String> diffs = new ArrayList<>();
+        Endpoint declaredEndpoint = t.spec.endpoint();
+        if (declaredEndpoint != null) {
+            Endpoint runningEndpoint = t.localRunningEndpoint;
+            if (runningEndpoint == null && declaredEndpoint.isHostname() && unresolvable(t, declaredEndpoint.host())) {
+                // WireGuard could not load a name that does not resolve: EndpointUnresolvable says so
+            } else if (runningEndpoint == null) {
+                diffs.add("endpoint declared " + declaredEndpoint + ", running "
+                        + (running.endpoint() == null ? "(none)" : "'" + running.endpoint() + "'"));
+            } else if (!t.handshakeRecent) {
+                // with a recent handshake a different address is WireGuard roaming, not drift
+                boolean addressDiffers = !declaredEndpoint.isHostname() && !Coverage.sameAddress(declaredEndpoint, runningEndpoint);
+                if (addressDiffers || declaredEndpoint.port() != runningEndpoint.port()) {
+                    diffs.add("endpoint declared " + declaredEndpoint + ", running " + runningEndpoint);
+                }
+            }
+        }
+        if (t.spec.allowedIPsValid()) {
+            Set<String> want = new TreeSet<>();
+            for (IpPrefix x : t.spec.allowedIPs()) {
+                want.add(x.toString());
+            }
+            Set<String> have = new TreeSet<>();
+            for (IpPrefix x : t.localRunningAllowed) {
+                have.add(x.toString());
+            }
+            if (!want.equals(have)) {
+                diffs.add("allowedIPs declared " + want + ", running " + have);
+            }
+        }
+        int wantKeepalive = declared.keepaliveSeconds();
+        int haveKeepalive = t.local.keepalive();
+        if (wantKeepalive != haveKeepalive && declared.persistentKeepalive() != null && declared.persistentKeepalive() <= 65535) {
+            diffs.add("persistentKeepalive declared " + Wording.keepalive(wantKeepalive) + ", running " + Wording.keepalive(haveKeepalive));
+        }
+        if (declared.presharedKeyExpected() && running.presharedKeyFingerprint() == null) {
+            diffs.add("a preshared key is declared, none is configured");
+        }
+        if (diffs.isEmpty()) {
+            return;
+        }
+        String key = Keys.prefix(declared.publicKey());
+        found.add(Reason.ConfigDrift, "peer " + key + " on " + t.local.ifName() + " at node "
+                        + t.nodeName + " differs from WireGuardPeer " + t.id() + ": " + String.join("; ", diffs),
+                diffs,
+                List.of("Re-apply the declared configuration on " + t.nodeName + ": wg set " + t.local.ifName()
+                                + " peer <key " + key + "> with the declared endpoint, allowed-ips and persistent-keepalive",
+                        "Find what changed it (a second config manager, a manual wg set, a stale config file) and fix it there",
+                        "Or, if the running values are the right ones, update the WireGuardPeer spec"),
+                EnumSet.of(TunnelCondition.CONFIG_IN_SYNC));
+    }
+
+    private static boolean unresolvable(Tunnel t, String hostname) {
+        NodeFacts.Dns d = t.dnsFor(t.local, hostname);
+        return d != null && (d.error() != null || d.resolved().isEmpty());
+    }
+
+    /** The end that must accept handshakes has no port or no bound socket (only matters while none succeeds). */
+    private static void listening(Tunnel t, Findings found) {
+        Side s = t.responder;
+        if (t.handshakeRecent || s == null || s.iface == null) {
+            return;
+        }
+        boolean noPort = s.listenPort() <= 0;
+        if (noPort || Boolean.FALSE.equals(s.iface.udpSocketBound())) {
+            String what = noPort ? "has no listen port" : "has no UDP socket bound on its listen port " + s.listenPort();
+            found.add(Reason.NotListening, s.ifName() + " on " + s.label() + " " + what
+                            + " (/proc/net/udp, udp6), yet it must accept handshakes for this tunnel",
+                    List.of(s.ifName() + " on " + s.node + ": listen port " + s.listenPort() + ", udp socket bound "
+                            + s.iface.udpSocketBound()),
+                    List.of("Set a listen port on " + s.node + ": wg set " + s.ifName() + " listen-port 51820 (or ListenPort in its config)",
+                            "If it is set, check that another process does not hold the port and that the interface is up (ip link set " + s.ifName() + " up)"),
+                    EnumSet.of(TunnelCondition.HANDSHAKE_SUCCEEDED, TunnelCondition.TRAFFIC_FLOWING));
+        }
+    }
+}

@@ -1,0 +1,327 @@
+package io.wgfleet.diagnosis;
+
+import io.wgfleet.diagnosis.NodeFacts.Dns;
+import io.wgfleet.diagnosis.NodeFacts.HandshakeProbe;
+import io.wgfleet.diagnosis.NodeFacts.Interface;
+import io.wgfleet.diagnosis.NodeFacts.MtuProbe;
+import io.wgfleet.diagnosis.NodeFacts.Peer;
+import io.wgfleet.diagnosis.net.Endpoint;
+import io.wgfleet.diagnosis.net.IpPrefix;
+import io.wgfleet.diagnosis.net.Tolerant;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The tunnel under diagnosis, built once from fresh facts: the declared peer, the local side
+ * and (in the fleet) the remote side, the handshake's age, and which end initiates. The
+ * checks read it and never change it.
+ */
+final class Tunnel {
+    private static final long REJECT_AFTER_SECONDS = DiagnosisEngine.REJECT_AFTER_TIME.getSeconds();
+
+    /** The remote interface named by the remote WireGuardPeer is absent on its node. */
+    record MissingRemoteInterface(String node, String interfaceName, int interfacesThere) {
+    }
+
+    final DiagnosisInput input;
+    final DeclaredPeer declared;
+    final SpecValidation spec;
+    final String nodeName;
+    final Side local;                 // its interface or peer entry may be absent: the service check says so
+    final Endpoint localRunningEndpoint;
+    final List<IpPrefix> localRunningAllowed;
+    final boolean inFleet;            // the remote end is a WireGuardPeer of the fleet
+    final DeclaredPeer remoteDeclared; // null when one-sided or the reference dangles
+    final Side remote;                // null unless the remote's facts are usable
+    final MissingRemoteInterface missingRemoteInterface;
+    final boolean remoteFailed;
+    final List<String> missing;       // facts the verdict lacks, shown as evidence
+    final boolean handshakeRecent;    // younger than REJECT_AFTER_TIME, or just completed by a probe
+    final boolean handshakeStale;     // a handshake happened, longer ago than REJECT_AFTER_TIME
+    final long handshakeAgeSeconds;   // -1 when never
+    final Side initiator;             // null when nobody is known to initiate
+    final Side responder;
+
+    private Tunnel(Builder b) {
+        input = b.input;
+        declared = b.declared;
+        spec = b.spec;
+        nodeName = b.nodeName;
+        local = b.local;
+        localRunningEndpoint = b.localRunningEndpoint;
+        localRunningAllowed = b.localRunningAllowed;
+        inFleet = b.inFleet;
+        remoteDeclared = b.remoteDeclared;
+        remote = b.remote;
+        missingRemoteInterface = b.missingRemoteInterface;
+        remoteFailed = b.remoteFailed;
+        missing = List.copyOf(b.missing);
+        handshakeRecent = b.handshakeRecent;
+        handshakeStale = b.handshakeStale;
+        handshakeAgeSeconds = b.handshakeAgeSeconds;
+        initiator = b.initiator;
+        responder = b.responder;
+    }
+
+    /** Builds the tunnel from input whose local facts passed the {@link FreshnessGate}. */
+    static Tunnel build(DiagnosisInput in, DeclaredPeer declared, SpecValidation spec) {
+        Builder b = new Builder(in, declared, spec);
+        b.localSide();
+        if (b.local.peer != null) {
+            b.remoteSide();
+            b.handshakeState();
+            b.direction();
+        }
+        return new Tunnel(b);
+    }
+
+    boolean hasLocalPeer() {
+        return local.peer != null;
+    }
+
+    String id() {
+        return declared.id() == null ? "(unnamed peer)" : declared.id();
+    }
+
+    /** The two sides with usable facts: local first. */
+    List<Side> sides() {
+        List<Side> out = new ArrayList<>(2);
+        out.add(local);
+        if (remote != null) {
+            out.add(remote);
+        }
+        return out;
+    }
+
+    /** The other end of {@code s}; null when that is the remote and its facts are unusable. */
+    Side otherThan(Side s) {
+        return s == local ? remote : local;
+    }
+
+    /**
+     * What a reachability or firewall cause disproves: the handshake and traffic, or, while
+     * the last handshake is still young, only the traffic (that handshake did succeed).
+     */
+    Set<TunnelCondition> blocking() {
+        return handshakeRecent ? EnumSet.of(TunnelCondition.TRAFFIC_FLOWING)
+                : EnumSet.of(TunnelCondition.HANDSHAKE_SUCCEEDED, TunnelCondition.TRAFFIC_FLOWING);
+    }
+
+    /** A young session whose probe got no reply: new packets get nowhere although the handshake worked. */
+    boolean youngSessionLosesPackets() {
+        return handshakeRecent && local.probe != null && Boolean.FALSE.equals(local.probe.replied());
+    }
+
+    /** Side s has a way to initiate: an endpoint declared for it or running in its peer entry. */
+    boolean canInitiate(Side s) {
+        if (s.local) {
+            return spec.endpoint() != null || localRunningEndpoint != null;
+        }
+        return (remoteDeclared != null && remoteDeclared.hasEndpoint())
+                || (s.peer != null && Tolerant.endpoint(s.peer.endpoint()) != null);
+    }
+
+    /** The two reports were collected close enough together that one's arrivals window saw the other's attempts. */
+    boolean comparableWindows() {
+        if (remote == null) {
+            return false;
+        }
+        Duration apart = Duration.between(local.facts.collectionTime(), remote.facts.collectionTime());
+        return Math.abs(apart.getSeconds()) <= DiagnosisEngine.REKEY_ATTEMPT_TIME.getSeconds();
+    }
+
+    /** The key side s holds for the other end: the declared key here, our interface's key there. */
+    String keyHeldBy(Side s) {
+        return s.local ? declared.publicKey() : local.iface.publicKey();
+    }
+
+    /** The DNS result side s collected for this tunnel's endpoint name; null when none. */
+    Dns dnsFor(Side s, String hostname) {
+        String key = keyHeldBy(s);
+        for (Dns d : s.facts.dns()) {
+            if ((key != null && key.equals(d.peerPublicKey())) || hostname.equalsIgnoreCase(d.hostname())) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    /** The Don't-Fragment probe of this peer on the local interface; null when none. */
+    MtuProbe mtuProbe() {
+        for (MtuProbe m : local.facts.mtuProbes()) {
+            if (Objects.equals(m.peerPublicKey(), declared.publicKey())
+                    && (m.interfaceName() == null || m.interfaceName().equals(local.ifName()))) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    /** The endpoint side s sends to, as text. */
+    String endpointText(Side s) {
+        Endpoint e = Tolerant.endpoint(s.peer == null ? null : s.peer.endpoint());
+        if (e == null && s.local) {
+            e = spec.endpoint();
+        }
+        return e == null ? "its endpoint" : e.toString();
+    }
+
+    static String nodeNameOf(DiagnosisInput in) {
+        if (in.nodeName() != null) {
+            return in.nodeName();
+        }
+        return in.local() != null && in.local().nodeName() != null ? in.local().nodeName() : "(unknown node)";
+    }
+
+    private static HandshakeProbe probeFor(NodeFacts f, String iface, String key) {
+        if (key == null) {
+            return null;
+        }
+        for (HandshakeProbe p : f.handshakeProbes()) {
+            if (key.equals(p.peerPublicKey()) && (p.interfaceName() == null || p.interfaceName().equals(iface))) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** The one-time construction, step by step; each step reads what the earlier ones set. */
+    private static final class Builder {
+        final DiagnosisInput input;
+        final DeclaredPeer declared;
+        final SpecValidation spec;
+        final String nodeName;
+        final List<String> missing = new ArrayList<>();
+        Side local;
+        Endpoint localRunningEndpoint;
+        List<IpPrefix> localRunningAllowed = List.of();
+        boolean inFleet;
+        DeclaredPeer remoteDeclared;
+        Side remote;
+        MissingRemoteInterface missingRemoteInterface;
+        boolean remoteFailed;
+        boolean handshakeRecent;
+        boolean handshakeStale;
+        long handshakeAgeSeconds = -1;
+        Side initiator;
+        Side responder;
+
+        Builder(DiagnosisInput input, DeclaredPeer declared, SpecValidation spec) {
+            this.input = input;
+            this.declared = declared;
+            this.spec = spec;
+            this.nodeName = nodeNameOf(input);
+        }
+
+        void localSide() {
+            NodeFacts f = input.local();
+            Interface iface = f.findInterface(declared.interfaceName());
+            Peer peer = iface == null ? null : iface.findPeer(declared.publicKey());
+            HandshakeProbe probe = iface == null ? null : probeFor(f, iface.name(), declared.publicKey());
+            local = new Side(nodeName, f, iface, peer, declared, true, probe);
+            if (peer != null) {
+                localRunningEndpoint = Tolerant.endpoint(peer.endpoint());
+                localRunningAllowed = Tolerant.prefixes(peer.allowedIPs());
+            }
+        }
+
+        void remoteSide() {
+            DiagnosisInput.RemoteSide r = input.remote();
+            if (r == null) {
+                return;
+            }
+            inFleet = true;
+            remoteDeclared = r.peer();
+            String node = r.nodeName() != null ? r.nodeName() : r.facts() != null ? r.facts().nodeName() : null;
+            String unusable = null;
+            if (r.failure() != null && !r.failure().isBlank()) {
+                remoteFailed = true;
+                unusable = "the diagnostic job on remote node " + node + " failed: " + r.failure();
+            } else if (r.facts() == null) {
+                unusable = r.peer() == null && node == null
+                        ? "the remote WireGuardPeer referenced by remotePeerRef was not found"
+                        : "no report from remote node " + (node == null ? "(not yet placed)" : node) + " yet";
+            } else if (FreshnessGate.staleness(r.facts(), input) != null) {
+                unusable = "the report of remote node " + node + " is " + FreshnessGate.staleness(r.facts(), input);
+            } else if (r.facts().errorOf("wg") != null && r.facts().interfaces().isEmpty()) {
+                remoteFailed = true;
+                unusable = "remote node " + node + " could not read WireGuard state (wg: "
+                        + r.facts().errorOf("wg").message() + ")";
+            }
+            if (unusable != null) {
+                missing.add(unusable);
+                return;
+            }
+            NodeFacts rf = r.facts();
+            Interface ri = remoteInterface(r, rf, node);
+            if (ri == null) {
+                return;
+            }
+            String ourKey = local.iface.publicKey();
+            remote = new Side(node, rf, ri, ri.findPeer(ourKey), r.peer(), false, probeFor(rf, ri.name(), ourKey));
+        }
+
+        /** The interface on the remote node that ends this tunnel; null (and why, in missing) when unknown. */
+        private Interface remoteInterface(DiagnosisInput.RemoteSide r, NodeFacts rf, String node) {
+            if (r.peer() != null && r.peer().interfaceName() != null) {
+                Interface ri = rf.findInterface(r.peer().interfaceName());
+                if (ri == null) {
+                    missingRemoteInterface = new MissingRemoteInterface(node, r.peer().interfaceName(), rf.interfaces().size());
+                    missing.add("the remote interface on " + node);
+                }
+                return ri;
+            }
+            // the remote declaration is missing: find the interface by its key or by its entry for us
+            for (Interface i : rf.interfaces()) {
+                if (declared.publicKey() != null && declared.publicKey().equals(i.publicKey())) {
+                    return i;
+                }
+            }
+            if (local.iface.publicKey() != null) {
+                for (Interface i : rf.interfaces()) {
+                    if (i.findPeer(local.iface.publicKey()) != null) {
+                        return i;
+                    }
+                }
+            }
+            missing.add("which interface on remote node " + node + " ends this tunnel (the remote WireGuardPeer is unknown)");
+            return null;
+        }
+
+        void handshakeState() {
+            long latest = Values.orZero(local.peer.latestHandshake());
+            long collected = input.local().collectionTime().getEpochSecond();
+            boolean probeCompleted = local.probe != null && local.probe.error() == null
+                    && Boolean.TRUE.equals(local.probe.handshakeCompleted());
+            if (latest > 0) {
+                handshakeAgeSeconds = Math.max(0, collected - latest);
+            }
+            handshakeRecent = (latest > 0 && handshakeAgeSeconds < REJECT_AFTER_SECONDS) || probeCompleted;
+            handshakeStale = !handshakeRecent && latest > 0;
+        }
+
+        void direction() {
+            boolean localInitiates = declared.hasEndpoint();
+            boolean remoteInitiates = false;
+            if (inFleet && remoteDeclared != null) {
+                remoteInitiates = remoteDeclared.hasEndpoint();
+            } else if (remote != null && remote.peer != null) {
+                remoteInitiates = remote.peer.endpoint() != null && !remote.peer.endpoint().isBlank();
+            }
+            if (localInitiates) {
+                initiator = local;
+                responder = remote;
+            } else if (remoteInitiates) {
+                initiator = remote;
+                responder = local;
+            } else if (!inFleet) {
+                responder = local; // one-sided without endpoint: the outside end must initiate to us
+            }
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package io.wgfleet.diagnosis;
+
+import io.wgfleet.diagnosis.NodeFacts.Arrivals;
+import io.wgfleet.diagnosis.NodeFacts.FirewallRule;
+import io.wgfleet.diagnosis.NodeFacts.HandshakeProbe;
+import io.wgfleet.diagnosis.NodeFacts.Peer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How the engine words what it saw and what to run: the evidence lines every check shares
+ * (a peer entry, a provoked handshake, an arrivals count, a firewall rule) and the commands
+ * that undo a fault. Checks word their own conclusion and use these for the rest.
+ */
+final class Wording {
+    private Wording() {
+    }
+
+    /** A peer entry as {@code wg show} reports it: handshake age, counters, endpoint, keepalive. */
+    static String peerEntry(Side s) {
+        Peer p = s.peer;
+        long latest = Values.orZero(p.latestHandshake());
+        String when;
+        if (latest <= 0) {
+            when = "never";
+        } else if (s.facts.collectionTime() != null) {
+            when = Math.max(0, s.facts.collectionTime().getEpochSecond() - latest) + " s before collection";
+        } else {
+            when = "at " + latest;
+        }
+        return s.node + " " + s.ifName() + " peer " + Keys.prefix(p.publicKey()) + ": latest handshake " + when + ", rx "
+                + Values.orZero(p.rxBytes()) + " B, tx " + Values.orZero(p.txBytes()) + " B, endpoint "
+                + Values.orDefault(p.endpoint(), "(none)") + ", keepalive "
+                + keepalive(p.persistentKeepalive() == null ? 0 : p.persistentKeepalive());
+    }
+
+    /** What a provoked handshake did. */
+    static String probe(Side s) {
+        HandshakeProbe p = s.probe;
+        if (p.error() != null) {
+            return s.node + " handshake probe could not run: " + p.error();
+        }
+        // seconds before collection rather than a formatted timestamp: shorter to read, and formatting is costly per peer
+        String when = p.provokedAt() != null && s.facts.collectionTime() != null
+                ? " " + (s.facts.collectionTime().getEpochSecond() - p.provokedAt().getEpochSecond()) + " s before collection" : "";
+        return s.node + " provoked a handshake towards " + Values.orDefault(p.target(), "the tunnel") + when
+                + ": waited " + Values.orZero(p.waitedMillis()) + " ms, tx +" + Values.orZero(p.txDelta()) + " B, rx +"
+                + Values.orZero(p.rxDelta()) + " B, handshake "
+                + (Boolean.TRUE.equals(p.handshakeCompleted()) ? "completed" : "not completed")
+                + (p.replied() == null ? "" : Boolean.TRUE.equals(p.replied()) ? ", ping answered" : ", ping unanswered");
+    }
+
+    /** The packets counted on side s's listen port, or "not counted". */
+    static String arrivals(Side s) {
+        Arrivals a = s.arrivals();
+        return a == null ? "not counted" : Values.orZero(a.packets()) + " packets in " + Values.orZero(a.windowMillis()) + " ms";
+    }
+
+    /** A firewall rule as its backend names it. */
+    static String ruleName(FirewallRule r) {
+        if (isIptables(r)) {
+            return "iptables rule " + Values.orDefault(r.chain(), "?") + " #" + (r.handle() == null ? "?" : r.handle())
+                    + (r.table() != null ? " in table " + r.table() : "");
+        }
+        return Values.orDefault(r.backend(), "nftables") + " rule " + Values.orDefault(r.family(), "?") + " "
+                + Values.orDefault(r.table(), "?") + " " + Values.orDefault(r.chain(), "?") + " handle "
+                + (r.handle() == null ? "?" : r.handle());
+    }
+
+    /** The command that deletes the rule. */
+    static String deleteRuleCommand(FirewallRule r) {
+        if (isIptables(r)) {
+            return "iptables" + (r.table() != null ? " -t " + r.table() : "") + " -D " + Values.orDefault(r.chain(), "INPUT") + " "
+                    + (r.handle() == null ? "<position>" : r.handle());
+        }
+        return "nft delete rule " + Values.orDefault(r.family(), "inet") + " " + Values.orDefault(r.table(), "<table>") + " "
+                + Values.orDefault(r.chain(), "<chain>") + " handle " + (r.handle() == null ? "<handle>" : r.handle());
+    }
+
+    /** The command that accepts WireGuard's port before the rule. */
+    static String acceptPortCommand(FirewallRule r, int port) {
+        if (isIptables(r)) {
+            return "iptables -I INPUT -p udp --dport " + port + " -j ACCEPT";
+        }
+        return "nft insert rule " + Values.orDefault(r.family(), "inet") + " " + Values.orDefault(r.table(), "filter") + " "
+                + Values.orDefault(r.chain(), "input") + " udp dport " + port + " accept";
+    }
+
+    private static boolean isIptables(FirewallRule r) {
+        return "iptables".equalsIgnoreCase(r.backend());
+    }
+
+    /** A keepalive setting: "off" or "25 s". */
+    static String keepalive(int seconds) {
+        return seconds <= 0 ? "off" : seconds + " s";
+    }
+
+    /** "a, b, c". */
+    static String join(List<?> xs) {
+        StringBuilder sb = new StringBuilder();
+        for (Object x : xs) {
+            if (sb.length() > 0) {
+                sb.append(", ");
+            }
+            sb.append(x);
+        }
+        return sb.toString();
+    }
+
+    /** "a,b,c", as wg's allowed-ips argument. */
+    static String joinComma(List<?> xs) {
+        return join(xs).replace(", ", ",");
+    }
+
+    /** The lines in order, each once. */
+    static List<String> dedupe(List<String> xs) {
+        List<String> out = new ArrayList<>(xs.size());
+        for (String x : xs) {
+            if (!out.contains(x)) {
+                out.add(x);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,108 @@
+package io.wgfleet.operator.report;
+
+import io.micrometer.core.instrument.Timer;
+import io.wgfleet.api.v1alpha1.PeerNodeStatus;
+import io.wgfleet.api.v1alpha1.WireGuardNodeReport;
+import io.wgfleet.api.v1alpha1.WireGuardPeer;
+import io.wgfleet.diagnosis.DeclaredPeer;
+import io.wgfleet.diagnosis.Diagnosis;
+import io.wgfleet.diagnosis.DiagnosisEngine;
+import io.wgfleet.diagnosis.DiagnosisInput;
+import io.wgfleet.diagnosis.NodeDiagnosis;
+import io.wgfleet.diagnosis.NodeFacts;
+import io.wgfleet.operator.publish.PeerMetrics;
+import io.wgfleet.operator.round.NodeRound;
+import io.wgfleet.operator.round.PlannedRound;
+import io.wgfleet.operator.status.PeerVerdict;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Feeds the engine: for each node hosting the peer, that node's report (when it answers
+ * the current round), the Job's failure if it failed, and the remote end's report when
+ * the remote is in the fleet; then the engine's summary over the nodes.
+ */
+@Singleton
+public class PeerDiagnoser {
+
+    /** The verdict, the per-node facts for status, and what the round still waits for (null: complete). */
+    public record Outcome(PeerVerdict verdict, List<PeerNodeStatus> nodes, String lastDiagnosisTime, String roundInProgress) {
+    }
+
+    private final PeerMetrics metrics;
+
+    @Inject
+    public PeerDiagnoser(PeerMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    public Outcome diagnose(WireGuardPeer peer, List<String> targetNodes, WireGuardPeer remote, List<String> remoteNodes,
+                            PlannedRound round, Function<String, WireGuardNodeReport> reports,
+                            Function<String, NodeRound> roundState, Instant now, Duration staleAfter) {
+        String ns = peer.getMetadata().getNamespace();
+        DeclaredPeer declared = ReportMapper.toDeclaredPeer(ns, peer.getMetadata().getName(), peer.getSpec());
+
+        List<String> waiting = new ArrayList<>();
+        DiagnosisInput.RemoteSide remoteSide = null;
+        if (remote != null && !remoteNodes.isEmpty()) {
+            String rn = remoteNodes.get(0);
+            Evidence e = evidence(rn, reports.apply(rn), round, roundState, waiting);
+            remoteSide = new DiagnosisInput.RemoteSide(
+                    ReportMapper.toDeclaredPeer(remote.getMetadata().getNamespace(), remote.getMetadata().getName(), remote.getSpec()),
+                    rn, e.facts(), e.failure());
+        }
+
+        List<NodeDiagnosis> perNode = new ArrayList<>();
+        List<PeerNodeStatus> nodeStatus = new ArrayList<>();
+        Instant newest = null;
+        Timer.Sample sample = Timer.start();
+        for (String node : targetNodes) {
+            WireGuardNodeReport report = reports.apply(node);
+            Evidence e = evidence(node, report, round, roundState, waiting);
+            DiagnosisInput input = new DiagnosisInput(declared, node, e.facts(), e.failure(), remoteSide, now, staleAfter);
+            perNode.add(new NodeDiagnosis(node, DiagnosisEngine.diagnose(input)));
+            nodeStatus.add(PeerNodeFacts.of(node, peer.getSpec(), report));
+            if (e.facts() != null && e.facts().collectionTime() != null
+                    && (newest == null || e.facts().collectionTime().isAfter(newest))) {
+                newest = e.facts().collectionTime();
+            }
+        }
+        Diagnosis summary = DiagnosisEngine.summarize(perNode);
+        sample.stop(metrics.diagnosisTimer());
+
+        String inProgress = waiting.isEmpty() ? null
+                : "Diagnosis round (" + round.trigger() + ") requested at " + round.requestedAt() + " is waiting for "
+                        + String.join(", ", waiting) + ".";
+        return new Outcome(PeerVerdict.fromDiagnosis(summary, inProgress), nodeStatus,
+                newest == null ? null : newest.toString(), inProgress);
+    }
+
+    private record Evidence(NodeFacts facts, String failure) {
+    }
+
+    /**
+     * The facts a node contributes to the current round. A report from before the round
+     * stands in only for routine re-checks; after a spec change or on the first round the
+     * engine gets nothing and says DiagnosticPending, so an old verdict is never shown as new.
+     */
+    private static Evidence evidence(String node, WireGuardNodeReport report, PlannedRound round,
+                                     Function<String, NodeRound> roundState, List<String> waiting) {
+        NodeRound state = roundState.apply(node);
+        boolean fresh = state.answeredBy(report, round.requestedAt());
+        NodeFacts facts = report == null ? null : ReportMapper.toNodeFacts(report.getSpec());
+        if (state.state() == NodeRound.State.FAILED) {
+            return new Evidence(fresh ? facts : null, state.detail());
+        }
+        if (fresh) {
+            return new Evidence(facts, null);
+        }
+        // named without the Job's state: the message must not change (and be rewritten) as the Job progresses
+        waiting.add("the report of node " + node);
+        return new Evidence(round.acceptsEarlierEvidence() ? facts : null, null);
+    }
+}
