@@ -263,9 +263,10 @@ class WireGuardPeerReconcilerTest {
                 .allSatisfy(e -> assertThat(e.getType()).isEqualTo("Warning"))
                 .hasSize(1); // first visit: one Event for Ready, not one per condition
 
-        // fix, then break the same way again: the same transition bumps the count
+        // another verdict, then the first one again: the same transition bumps the count
         invalid.getSpec().setAllowedIPs(List.of("10.7.0.0/24"));
-        awaitReason(client.resource(invalid).update(), "DiagnosticPending");
+        invalid.getSpec().setNodeName("no-such-node");
+        awaitReason(client.resource(invalid).update(), "NoMatchingNodes");
         WireGuardPeer again = client.resources(WireGuardPeer.class).inNamespace(ns).withName("ev").get();
         again.getSpec().setAllowedIPs(List.of("bad"));
         awaitReason(client.resource(again).update(), "InvalidSpec");
@@ -274,8 +275,10 @@ class WireGuardPeerReconcilerTest {
                 .filteredOn(e -> "InvalidSpec".equals(e.getReason()) && e.getMessage().startsWith("Ready="))
                 .singleElement()
                 .satisfies(e -> assertThat(e.getCount()).isEqualTo(2)));
-        assertThat(events(invalid)).filteredOn(e -> "DiagnosticPending".equals(e.getReason())).isNotEmpty()
-                .allSatisfy(e -> assertThat(e.getType()).isEqualTo("Normal"));
+        assertThat(events(invalid)).filteredOn(e -> "NoMatchingNodes".equals(e.getReason())).singleElement()
+                .satisfies(e -> assertThat(e.getType()).isEqualTo("Warning"));
+        // DiagnosticPending is no verdict: it records no Event
+        assertThat(events(invalid)).filteredOn(e -> "DiagnosticPending".equals(e.getReason())).isEmpty();
     }
 
     // --- helpers -------------------------------------------------------------------

@@ -8,7 +8,9 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.wgfleet.api.v1alpha1.PeerRef;
+import io.wgfleet.api.v1alpha1.ReportParts;
 import io.wgfleet.api.v1alpha1.WireGuardNodeReport;
+import io.wgfleet.api.v1alpha1.WireGuardNodeReportSpec;
 import io.wgfleet.api.v1alpha1.WireGuardPeer;
 import io.wgfleet.operator.NodeTargets;
 import io.wgfleet.operator.OperatorConfig;
@@ -19,25 +21,39 @@ import io.wgfleet.operator.jobs.DiagnosticJobs;
 import io.wgfleet.operator.round.ClusterView;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
-import java.util.stream.Collectors;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The informers the peer reconciler watches besides its peers (nodes, node reports, the
  * fleet's peers, diagnostic Jobs), which events of theirs reconcile which peers, and the
- * reads over their caches. Filters and mappers only decide; they change nothing.
+ * reads over their caches.
+ *
+ * <p>Every read a reconcile makes is an index lookup sized by what the peer can affect,
+ * never a scan of the fleet: the peers on one node and interface ({@link #NODE_INTERFACE_INDEX}),
+ * the peers a node hosts ({@link #HOST_INDEX}), the peers naming another as their remote end
+ * ({@link #REMOTE_INDEX}). Peers placed by a nodeSelector are indexed under {@code *}, and
+ * checked against the node at lookup; they are few in the fleets this is built for.
  */
 @Singleton
 public class ClusterCache implements ClusterView {
 
-    static final String INTERFACE_INDEX = "by-interface";
+    /** nodeName/interfaceName, or * /interfaceName for selector-placed peers. */
+    static final String NODE_INTERFACE_INDEX = "by-node-interface";
+    /** nodeName, or * for selector-placed peers. */
+    static final String HOST_INDEX = "by-host";
+    /** namespace/name of the peer's remotePeerRef. */
+    static final String REMOTE_INDEX = "by-remote";
+    static final String SELECTED = "*";
     static final String NODE_INDEX = "by-node";
     static final String NODES_SOURCE = "nodes";
     static final String REPORTS_SOURCE = "node-reports";
@@ -45,6 +61,15 @@ public class ClusterCache implements ClusterView {
     static final String JOBS_SOURCE = "diagnostic-jobs";
 
     private final OperatorConfig config;
+    /** Spec validity by uid, for the generation it was computed for: a peer's neighbours ask for it on every reconcile. */
+    private final Map<String, Validity> validity = new ConcurrentHashMap<>();
+    /** Peers whose last verdict was a fleet conflict: a change elsewhere may resolve theirs. */
+    private final Set<ResourceID> inConflict = ConcurrentHashMap.newKeySet();
+    /** Split reports joined with their continuations, per node, for the report's version. */
+    private final Map<String, Joined> joined = new ConcurrentHashMap<>();
+
+    private record Validity(Long generation, boolean valid) {
+    }
 
     private volatile InformerEventSource<Node, WireGuardPeer> nodes;
     private volatile InformerEventSource<WireGuardNodeReport, WireGuardPeer> reports;
@@ -57,61 +82,90 @@ public class ClusterCache implements ClusterView {
     }
 
     /**
-     * @param waitingNodes nodes whose rounds wait for a free slot: a finished Job frees one,
-     *                     so its event reconciles their peers too
+     * @param deleted told about every deleted peer (its metric series and remembered state go at once)
      */
     public List<EventSource<?, WireGuardPeer>> eventSources(EventSourceContext<WireGuardPeer> context,
-                                                           Supplier<Set<String>> waitingNodes) {
-        // A node joining, leaving or being relabelled changes which peers it hosts.
+                                                           Consumer<WireGuardPeer> deleted) {
+        // A node joining, leaving or being relabelled changes which peers it hosts; its
+        // status heartbeats change nothing for them.
         nodes = new InformerEventSource<>(InformerEventSourceConfiguration.from(Node.class, WireGuardPeer.class)
                 .withName(NODES_SOURCE)
+                .withOnUpdateFilter((next, prev) -> !Objects.equals(next.getMetadata().getLabels(), prev.getMetadata().getLabels()))
                 .withSecondaryToPrimaryMapper(node -> peersAffectedBy(node.getMetadata().getName(), node))
                 .build(), context);
 
         // A new report from a node is new evidence for the peers it hosts and their remote ends.
         reports = new InformerEventSource<>(InformerEventSourceConfiguration.from(WireGuardNodeReport.class, WireGuardPeer.class)
                 .withName(REPORTS_SOURCE)
-                .withSecondaryToPrimaryMapper(report -> peersAffectedBy(report.getMetadata().getName(), null))
+                // a continuation is written before its report, whose event follows
+                .withSecondaryToPrimaryMapper(report -> ReportParts.isContinuation(report) ? Set.of()
+                        : peersAffectedBy(report.getMetadata().getName(), null))
                 .build(), context);
 
-        // Duplicate keys and overlapping AllowedIPs involve two peers: a spec change of
-        // one must re-evaluate the others on the same interface. This informer's cache,
-        // not the primary one, is what the fleet checks read: it is the cache that has
-        // already seen the change when its event arrives. Status-only updates are
-        // filtered out so that status writes do not fan out.
+        // Duplicate keys and overlapping AllowedIPs involve two peers on one node and
+        // interface: a spec change of one re-evaluates the others it now collides with, and
+        // those in a conflict it may have ended. This informer's cache, not the primary one,
+        // is what the fleet checks read: it has already seen the change when its event
+        // arrives. It keeps specs only (statuses are the primary cache's), and status-only
+        // updates are filtered out so that status writes do not fan out.
         fleetPeers = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(WireGuardPeer.class, WireGuardPeer.class)
                         .withName(PEERS_SOURCE)
+                        .withItemStore(new SpecOnlyStore())
                         .withOnUpdateFilter((next, prev) -> !Objects.equals(next.getMetadata().getGeneration(),
                                 prev.getMetadata().getGeneration()))
-                        // the changed peer itself is reconciled through its primary event
-                        .withSecondaryToPrimaryMapper(peer -> sameInterface(peer).stream()
-                                .map(ResourceID::fromResource)
-                                .filter(id -> !id.equals(ResourceID.fromResource(peer)))
-                                .collect(Collectors.toSet()))
+                        .withOnDeleteFilter((peer, unknown) -> {
+                            validity.remove(peer.getMetadata().getUid());
+                            inConflict.remove(ResourceID.fromResource(peer));
+                            deleted.accept(peer);
+                            return true;
+                        })
+                        .withSecondaryToPrimaryMapper(this::collidingWith)
                         .build(), context);
-        fleetPeers.addIndexers(Map.of(INTERFACE_INDEX, p -> p.getSpec() == null || p.getSpec().getInterfaceName() == null
-                ? List.of() : List.of(p.getSpec().getInterfaceName())));
+        fleetPeers.addIndexers(Map.of(
+                NODE_INTERFACE_INDEX, ClusterCache::nodeInterfaceKeys,
+                HOST_INDEX, p -> p.getSpec() == null ? List.of() : List.of(hostKey(p)),
+                REMOTE_INDEX, ClusterCache::remoteKeys));
 
-        // A Job that finishes answers its node's round, and frees a slot for queued rounds.
+        // A Job that finishes (or disappears unfinished) answers its node's round. A Job
+        // being created or starting changes no peer's status; freed slots are the round
+        // queue's business (it retries while it holds batches).
         jobs = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, WireGuardPeer.class)
                 .withName(JOBS_SOURCE)
                 .withNamespaces(Set.of(config.agent().namespace()))
                 .withLabelSelector(DiagnosticJobFactory.APP_LABEL + "=" + DiagnosticJobFactory.APP)
+                .withOnAddFilter(job -> !DiagnosticJobs.isActive(job))
+                .withOnUpdateFilter((next, prev) -> DiagnosticJobs.isActive(prev) && !DiagnosticJobs.isActive(next))
+                .withOnDeleteFilter((job, unknown) -> DiagnosticJobs.isActive(job))
                 .withSecondaryToPrimaryMapper(job -> {
-                    Set<ResourceID> out = new HashSet<>();
                     String node = DiagnosticJobs.node(job);
-                    if (node != null) {
-                        out.addAll(peersAffectedBy(node, null));
-                    }
-                    waitingNodes.get().forEach(n -> out.addAll(peersAffectedBy(n, null)));
-                    return out;
+                    return node == null ? Set.of() : peersAffectedBy(node, null);
                 })
                 .build(), context);
         jobs.addIndexers(Map.of(NODE_INDEX, j -> j.getMetadata().getLabels() == null
                 || j.getMetadata().getLabels().get(DiagnosticJobFactory.NODE_LABEL) == null
                 ? List.of() : List.of(j.getMetadata().getLabels().get(DiagnosticJobFactory.NODE_LABEL))));
         return List.of(nodes, reports, fleetPeers, jobs);
+    }
+
+    static List<String> nodeInterfaceKeys(WireGuardPeer p) {
+        if (p.getSpec() == null || p.getSpec().getInterfaceName() == null) {
+            return List.of();
+        }
+        return List.of(hostKey(p) + "/" + p.getSpec().getInterfaceName());
+    }
+
+    private static String hostKey(WireGuardPeer p) {
+        String n = p.getSpec().getNodeName();
+        return n != null && !n.isEmpty() ? n : SELECTED;
+    }
+
+    static List<String> remoteKeys(WireGuardPeer p) {
+        PeerRef ref = p.getSpec() == null ? null : p.getSpec().getRemotePeerRef();
+        if (ref == null || ref.getName() == null) {
+            return List.of();
+        }
+        return List.of(PeerRefs.refNamespace(p, ref) + "/" + ref.getName());
     }
 
     public List<Node> nodes() {
@@ -123,9 +177,35 @@ public class ClusterCache implements ClusterView {
         return nodes.get(new ResourceID(name));
     }
 
+    /**
+     * The node's report, whole: a report split over several objects ({@link ReportParts}) is
+     * joined with its continuations, once per version of it; while a continuation is missing
+     * the node has no report yet.
+     */
     @Override
     public Optional<WireGuardNodeReport> report(String node) {
-        return reports.get(new ResourceID(node));
+        Optional<WireGuardNodeReport> stored = reports.get(new ResourceID(node));
+        if (stored.isEmpty() || stored.get().getSpec() == null || stored.get().getSpec().getParts() == null
+                || stored.get().getSpec().getParts() <= 1) {
+            return stored;
+        }
+        WireGuardNodeReport r = stored.get();
+        Joined known = joined.get(node);
+        if (known != null && Objects.equals(known.resourceVersion(), r.getMetadata().getResourceVersion())) {
+            return Optional.of(known.report());
+        }
+        WireGuardNodeReportSpec whole = ReportParts.merge(r, name -> reports.get(new ResourceID(name)).orElse(null));
+        if (whole == null) {
+            return Optional.empty();
+        }
+        WireGuardNodeReport report = new WireGuardNodeReport();
+        report.setMetadata(r.getMetadata());
+        report.setSpec(whole);
+        joined.put(node, new Joined(r.getMetadata().getResourceVersion(), report));
+        return Optional.of(report);
+    }
+
+    private record Joined(String resourceVersion, WireGuardNodeReport report) {
     }
 
     @Override
@@ -138,11 +218,30 @@ public class ClusterCache implements ClusterView {
         return jobs.list().toList();
     }
 
-    /** The fleet's peers on an interface of the same name (any node, any namespace), this one included. */
-    public List<WireGuardPeer> sameInterface(WireGuardPeer peer) {
-        return peer.getSpec() == null || peer.getSpec().getInterfaceName() == null
-                ? List.of()
-                : fleetPeers.byIndex(INTERFACE_INDEX, peer.getSpec().getInterfaceName());
+    /** The nodes the spec targets: a lookup for spec.nodeName, a match over the nodes for a selector. */
+    public List<String> targetNodes(io.wgfleet.api.v1alpha1.WireGuardPeerSpec spec) {
+        if (spec != null && spec.getNodeName() != null && !spec.getNodeName().isEmpty()) {
+            return node(spec.getNodeName()).isPresent() ? List.of(spec.getNodeName()) : List.of();
+        }
+        return NodeTargets.resolve(spec, nodes());
+    }
+
+    /**
+     * The fleet's peers that may share a node and the interface with {@code peer} on one of
+     * {@code targetNodes} (any namespace), this one included; selector-placed ones still need
+     * checking against the nodes.
+     */
+    public List<WireGuardPeer> sameNodeAndInterface(WireGuardPeer peer, List<String> targetNodes) {
+        if (peer.getSpec() == null || peer.getSpec().getInterfaceName() == null) {
+            return List.of();
+        }
+        String iface = peer.getSpec().getInterfaceName();
+        Map<ResourceID, WireGuardPeer> out = new LinkedHashMap<>();
+        for (String n : targetNodes) {
+            fleetPeers.byIndex(NODE_INTERFACE_INDEX, n + "/" + iface).forEach(p -> out.put(ResourceID.fromResource(p), p));
+        }
+        fleetPeers.byIndex(NODE_INTERFACE_INDEX, SELECTED + "/" + iface).forEach(p -> out.put(ResourceID.fromResource(p), p));
+        return new ArrayList<>(out.values());
     }
 
     /** The in-fleet remote end of the peer when it names one and that one's spec is valid. */
@@ -151,36 +250,81 @@ public class ClusterCache implements ClusterView {
         if (ref == null || ref.getName() == null) {
             return Optional.empty();
         }
-        return fleetPeers.get(new ResourceID(ref.getName(), PeerRefs.refNamespace(peer, ref)))
-                .filter(r -> r.getSpec() != null && SpecValidator.validate(r.getSpec()).isEmpty());
+        return fleetPeers.get(new ResourceID(ref.getName(), PeerRefs.refNamespace(peer, ref))).filter(this::valid);
+    }
+
+    /** Whether the peer's spec is valid, remembered per generation. */
+    public boolean valid(WireGuardPeer p) {
+        if (p.getSpec() == null) {
+            return false;
+        }
+        String uid = p.getMetadata().getUid();
+        Long generation = p.getMetadata().getGeneration();
+        Validity v = uid == null ? null : validity.get(uid);
+        if (v != null && Objects.equals(v.generation(), generation)) {
+            return v.valid();
+        }
+        boolean ok = SpecValidator.validate(p.getSpec()).isEmpty();
+        if (uid != null) {
+            validity.put(uid, new Validity(generation, ok));
+        }
+        return ok;
+    }
+
+    /** Records whether the peer's last verdict was a fleet conflict. */
+    public void conflict(WireGuardPeer peer, boolean inConflictNow) {
+        if (inConflictNow) {
+            inConflict.add(ResourceID.fromResource(peer));
+        } else {
+            inConflict.remove(ResourceID.fromResource(peer));
+        }
     }
 
     @Override
     public List<String> peersOnNode(String node) {
-        Node n = node(node).orElse(null);
-        return fleetPeers.list()
-                .filter(p -> p.getSpec() != null && NodeTargets.targets(p.getSpec(), n) && SpecValidator.validate(p.getSpec()).isEmpty())
-                .map(PeerRefs::id)
-                .sorted()
-                .toList();
+        return hostedBy(node, null).stream().filter(this::valid).map(PeerRefs::id).sorted().toList();
+    }
+
+    /** Peers hosted on the node: the ones naming it, and the selector-placed ones it matches. */
+    private List<WireGuardPeer> hostedBy(String nodeName, Node node) {
+        List<WireGuardPeer> out = new ArrayList<>(fleetPeers.byIndex(HOST_INDEX, nodeName));
+        List<WireGuardPeer> selected = fleetPeers.byIndex(HOST_INDEX, SELECTED);
+        if (!selected.isEmpty()) {
+            Node n = node != null ? node : node(nodeName).orElse(null);
+            selected.stream().filter(p -> NodeTargets.targets(p.getSpec(), n)).forEach(out::add);
+        }
+        return out;
     }
 
     /** Peers hosted on the node, and the peers whose remote end is one of those. */
     private Set<ResourceID> peersAffectedBy(String nodeName, Node node) {
-        Node n = node != null ? node : nodes.get(new ResourceID(nodeName)).orElse(null);
-        List<WireGuardPeer> all = fleetPeers.list().toList();
-        Set<ResourceID> hosted = all.stream()
-                .filter(p -> p.getSpec() != null && (nodeName.equals(p.getSpec().getNodeName()) || NodeTargets.targets(p.getSpec(), n)))
-                .map(ResourceID::fromResource)
-                .collect(Collectors.toSet());
-        Set<ResourceID> out = new HashSet<>(hosted);
-        for (WireGuardPeer p : all) {
-            PeerRef ref = p.getSpec() == null ? null : p.getSpec().getRemotePeerRef();
-            if (ref != null && ref.getName() != null
-                    && hosted.contains(new ResourceID(ref.getName(), PeerRefs.refNamespace(p, ref)))) {
-                out.add(ResourceID.fromResource(p));
+        Set<ResourceID> out = new HashSet<>();
+        for (WireGuardPeer p : hostedBy(nodeName, node)) {
+            out.add(ResourceID.fromResource(p));
+            fleetPeers.byIndex(REMOTE_INDEX, PeerRefs.id(p)).forEach(r -> out.add(ResourceID.fromResource(r)));
+        }
+        return out;
+    }
+
+    /**
+     * The peers a spec change (or deletion) of {@code peer} can affect: those on the same node
+     * and interface it now shares a public key or overlapping AllowedIPs with, and those in
+     * a fleet conflict (which the change may have ended). Never the whole interface.
+     */
+    private Set<ResourceID> collidingWith(WireGuardPeer peer) {
+        Set<ResourceID> out = new HashSet<>(inConflict);
+        ResourceID self = ResourceID.fromResource(peer);
+        if (peer.getSpec() != null && peer.getSpec().getInterfaceName() != null) {
+            List<String> targets = targetNodes(peer.getSpec());
+            FleetCollisions mine = FleetCollisions.of(peer.getSpec());
+            for (WireGuardPeer other : sameNodeAndInterface(peer, targets)) {
+                if (other.getSpec() != null && mine.collidesWith(other.getSpec())) {
+                    out.add(ResourceID.fromResource(other));
+                }
             }
         }
+        // the changed peer itself is reconciled through its primary event
+        out.remove(self);
         return out;
     }
 }

@@ -130,6 +130,21 @@ public class PeerMetrics implements JobMetrics {
         }
     }
 
+    /** Removes the series of one deleted peer (namespace/name). */
+    public void remove(String peer) {
+        PeerValues summary = readyByPeer.remove(peer);
+        if (summary != null) {
+            summary.meters.forEach(registry::remove);
+        }
+        byKey.entrySet().removeIf(e -> {
+            if (!e.getKey().startsWith(peer + "@")) {
+                return false;
+            }
+            e.getValue().meters.forEach(registry::remove);
+            return true;
+        });
+    }
+
     /** Removes the series of peers that no longer exist. */
     public void retainOnly(Set<String> existingPeers) {
         readyByPeer.entrySet().removeIf(e -> {

@@ -2,8 +2,10 @@ package io.wgfleet.operator.publish;
 
 import io.wgfleet.api.Timestamps;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.wgfleet.api.v1alpha1.DiagnosisRound;
 import io.wgfleet.api.v1alpha1.WireGuardPeer;
 import io.wgfleet.api.v1alpha1.WireGuardPeerStatus;
+import io.wgfleet.diagnosis.Reason;
 import io.wgfleet.operator.PeerRefs;
 import io.wgfleet.operator.round.RoundPlanner;
 import io.wgfleet.operator.status.ConditionMerger;
@@ -11,33 +13,39 @@ import io.wgfleet.operator.status.ConditionType;
 import io.wgfleet.operator.status.StatusComparison;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 /**
- * What follows a decided status: it is remembered (the primary cache may not show our own
- * patch yet), the peer's metrics are updated, and its transitions become Events. Tells the
+ * What follows a decided status: it is remembered until the cache shows it (the primary
+ * cache may not show our own patch yet, and a re-check's progress is never written), the
+ * peer's metrics are updated, and real transitions of Ready become Events. Tells the
  * reconciler whether the status must be written at all.
+ *
+ * <p>Writes per peer and round: a round someone waits for (the first diagnosis, a spec
+ * change) writes its start (Ready Unknown, DiagnosticPending) and its verdict; a re-check
+ * of a standing verdict (interval, on-demand) writes once, at its end; what changes inside
+ * a round (a node reported, a Job started) is not written; a quiet fleet writes nothing.
  */
 @Singleton
 public class StatusPublisher {
 
-    /** Deleted peers are forgotten by a sweep over the whole cache, so at most this often. */
-    static final Duration SWEEP_EVERY = Duration.ofSeconds(30);
-
     private final PeerEventRecorder events;
     private final PeerMetrics metrics;
-    /** The last status decided per peer uid. */
+    /** The last status decided per peer uid, until the cache holds it. */
     private final Map<String, WireGuardPeerStatus> decided = new ConcurrentHashMap<>();
-    private volatile Instant lastSweep;
+    /** The last status written per peer uid, until the cache shows it, and when. */
+    private final Map<String, Remembered> written = new ConcurrentHashMap<>();
+    /** A write the cache does not show after this long is taken as lost and made again. */
+    static final java.time.Duration REWRITE_AFTER = java.time.Duration.ofSeconds(30);
+
+    private record Remembered(WireGuardPeerStatus status, Instant at) {
+    }
+
+    /** The last verdict (Ready status and reason) an Event told, per peer uid. */
+    private final Map<String, String> toldVerdict = new ConcurrentHashMap<>();
 
     @Inject
     public StatusPublisher(PeerEventRecorder events, PeerMetrics metrics) {
@@ -47,44 +55,73 @@ public class StatusPublisher {
 
     /** The status this reconcile builds on: our own last decision when the cache has not caught up with it yet. */
     public WireGuardPeerStatus previous(WireGuardPeer peer) {
-        return newer(peer.getStatus(), decided.get(peer.getMetadata().getUid()));
+        String uid = peer.getMetadata().getUid();
+        WireGuardPeerStatus mine = decided.get(uid);
+        if (mine != null && StatusComparison.same(peer.getStatus(), mine)) {
+            // the cache caught up: nothing left to remember
+            decided.remove(uid, mine);
+            return peer.getStatus();
+        }
+        return newer(peer.getStatus(), mine);
     }
 
     /**
      * Publishes the decided status {@code next}: remembers it, updates the metrics, records
-     * the Events of its transitions from {@code previous}.
+     * the Event of a real Ready transition when it is written.
      *
-     * @param reason    the root cause's reason, for the root-cause metric
-     * @param allPeers  the peers that exist, read only now and then, to forget the deleted ones
-     * @return whether {@code next} differs from the stored status, so must be written
+     * @param reason  the root cause's reason, for the root-cause metric
+     * @param interim a state inside a round that is not to be written (see the class comment)
+     * @return whether {@code next} must be written
      */
-    public boolean publish(WireGuardPeer peer, WireGuardPeerStatus previous, WireGuardPeerStatus next, String reason,
-                           Supplier<Collection<WireGuardPeer>> allPeers, Instant now) {
-        decided.put(peer.getMetadata().getUid(), next);
+    public boolean publish(WireGuardPeer peer, WireGuardPeerStatus next, String reason, boolean interim, Instant now) {
+        String uid = peer.getMetadata().getUid();
+        Remembered mine = written.get(uid);
+        // written a moment ago and the cache has not caught up: not again (a failed write is retried after a while)
+        boolean justWritten = mine != null && StatusComparison.same(mine.status(), next)
+                && now.isBefore(mine.at().plus(REWRITE_AFTER));
+        boolean write = !interim && !justWritten && !StatusComparison.same(peer.getStatus(), next);
+        if (write) {
+            written.put(uid, new Remembered(next, now));
+        } else if (mine != null && StatusComparison.same(peer.getStatus(), mine.status())) {
+            written.remove(uid);
+        }
+        if (interim && peer.getStatus() != null) {
+            // only the round is remembered: the stored status stands, and at fleet size a full
+            // copy per peer for the length of a round would double the statuses in memory
+            decided.put(uid, withRound(peer.getStatus(), next.getDiagnosisRound()));
+        } else if (write || interim) {
+            decided.put(uid, next);
+        } else {
+            decided.remove(uid);
+        }
         metrics.update(peer, peer.getSpec() == null ? "" : peer.getSpec().getInterfaceName(),
                 ConditionMerger.find(next.getConditions(), ConditionType.READY).getStatus(), reason, next.getNodes());
-        forgetDeletedPeers(allPeers, now);
-        if (!StatusComparison.same(previous, next)) {
-            recordTransitions(peer, previous == null ? List.of() : previous.getConditions(), next.getConditions());
+        if (write) {
+            recordVerdict(peer, next.getConditions());
         }
-        return !StatusComparison.same(peer.getStatus(), next);
+        return write;
     }
 
-    /** Drops the metric series and remembered statuses of deleted peers, at most every {@link #SWEEP_EVERY}. */
-    private void forgetDeletedPeers(Supplier<Collection<WireGuardPeer>> allPeers, Instant now) {
-        Instant last = lastSweep;
-        if (last != null && now.isBefore(last.plus(SWEEP_EVERY))) {
-            return;
-        }
-        lastSweep = now;
-        Set<String> ids = new HashSet<>();
-        Set<String> uids = new HashSet<>();
-        allPeers.get().forEach(p -> {
-            ids.add(PeerRefs.id(p));
-            uids.add(p.getMetadata().getUid());
-        });
-        metrics.retainOnly(ids);
-        decided.keySet().retainAll(uids);
+    /** The stored status with another round, sharing everything else with it. */
+    static WireGuardPeerStatus withRound(WireGuardPeerStatus stored, DiagnosisRound round) {
+        WireGuardPeerStatus s = new WireGuardPeerStatus();
+        s.setObservedGeneration(stored.getObservedGeneration());
+        s.setConditions(stored.getConditions());
+        s.setTargetNodes(stored.getTargetNodes());
+        s.setLatestHandshakeTime(stored.getLatestHandshakeTime());
+        s.setNodes(stored.getNodes());
+        s.setRootCause(stored.getRootCause());
+        s.setLastDiagnosisTime(stored.getLastDiagnosisTime());
+        s.setDiagnosisRound(round);
+        return s;
+    }
+
+    /** Forgets a deleted peer: its metric series, its remembered status and verdict. */
+    public void forget(WireGuardPeer peer) {
+        metrics.remove(PeerRefs.id(peer));
+        decided.remove(peer.getMetadata().getUid());
+        written.remove(peer.getMetadata().getUid());
+        toldVerdict.remove(peer.getMetadata().getUid());
     }
 
     static WireGuardPeerStatus newer(WireGuardPeerStatus cached, WireGuardPeerStatus mine) {
@@ -106,38 +143,35 @@ public class StatusPublisher {
     }
 
     /**
-     * Events: every transition of Ready (its status or its reason, the root cause), and
-     * the other conditions turning into a failure or recovering from one. Reconciling is
-     * kstatus bookkeeping that flips every round, so it records none.
+     * One Event per real transition of Ready: a verdict (status and reason, the root cause)
+     * that differs from the last one told. DiagnosticPending is no verdict: the first one and
+     * those inside a round record nothing, and a round that ends where it began records
+     * nothing either. Repeats of one transition are counted on one Event by the recorder.
      */
-    private void recordTransitions(WireGuardPeer peer, List<Condition> before, List<Condition> after) {
-        for (ConditionType type : ConditionType.values()) {
-            if (type == ConditionType.RECONCILING) {
-                continue;
-            }
-            Condition was = ConditionMerger.find(before, type);
-            Condition now = ConditionMerger.find(after, type);
-            if (now == null) {
-                continue;
-            }
-            boolean statusChanged = was == null || !Objects.equals(was.getStatus(), now.getStatus());
-            boolean worth;
-            if (type == ConditionType.READY) {
-                worth = statusChanged || !Objects.equals(was.getReason(), now.getReason());
-            } else {
-                // the other conditions speak up for a failure and for the recovery from one;
-                // Unknown -> True on a first diagnosis is already told by Ready
-                worth = was != null && statusChanged && (type.isFailure(now.getStatus()) || type.isFailure(was.getStatus()));
-            }
-            if (!worth) {
-                continue;
-            }
-            String note = type.type() + "=" + now.getStatus() + ": " + now.getMessage();
-            if (type.isFailure(now.getStatus())) {
-                events.warning(peer, now.getReason(), note);
-            } else {
-                events.normal(peer, now.getReason(), note);
-            }
+    private void recordVerdict(WireGuardPeer peer, List<Condition> after) {
+        Condition ready = ConditionMerger.find(after, ConditionType.READY);
+        if (ready == null || PENDING.equals(ready.getReason())) {
+            return;
+        }
+        String verdict = ready.getStatus() + "/" + ready.getReason();
+        String uid = peer.getMetadata().getUid();
+        String told = toldVerdict.get(uid);
+        if (told == null) {
+            // after a restart: the stored status holds the last verdict told, unless it is pending
+            Condition stored = peer.getStatus() == null ? null : ConditionMerger.find(peer.getStatus().getConditions(), ConditionType.READY);
+            told = stored == null || PENDING.equals(stored.getReason()) ? null : stored.getStatus() + "/" + stored.getReason();
+        }
+        toldVerdict.put(uid, verdict);
+        if (verdict.equals(told)) {
+            return;
+        }
+        String note = ConditionType.READY.type() + "=" + ready.getStatus() + ": " + ready.getMessage();
+        if (ConditionType.READY.isFailure(ready.getStatus())) {
+            events.warning(peer, ready.getReason(), note);
+        } else {
+            events.normal(peer, ready.getReason(), note);
         }
     }
+
+    private static final String PENDING = Reason.DiagnosticPending.name();
 }

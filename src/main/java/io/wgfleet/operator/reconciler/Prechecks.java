@@ -3,19 +3,31 @@ package io.wgfleet.operator.reconciler;
 import io.fabric8.kubernetes.api.model.Node;
 import io.wgfleet.api.v1alpha1.WireGuardPeer;
 import io.wgfleet.api.v1alpha1.WireGuardPeerStatus;
-import io.wgfleet.operator.NodeTargets;
+import io.wgfleet.diagnosis.fleet.AllowedIpsOverlap;
+import io.wgfleet.diagnosis.fleet.DuplicatePublicKeys;
+import io.wgfleet.operator.PeerRefs;
 import io.wgfleet.operator.SpecValidator;
 import io.wgfleet.operator.cache.ClusterCache;
 import io.wgfleet.operator.round.RoundCoordinator;
 import io.wgfleet.operator.status.PeerVerdict;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What is decided before any diagnosis round, in this order: an invalid spec, a conflict
  * with another peer on the same node and interface, no node to host the peer, the node
  * deleted while its round ran.
+ *
+ * <p>The conflict sweep over a node and interface runs once per change of that group, not
+ * once per member: a concentrator's 5,000 peers on one interface are swept once per spec
+ * change, and each of their reconciles only asks whether it was among the peers in conflict.
  */
 @Singleton
 public class Prechecks {
@@ -27,9 +39,14 @@ public class Prechecks {
     public record Placement(List<String> targetNodes, PeerVerdict stop) {
     }
 
+    /** The peers in conflict in one node-and-interface group, for the group as it was (its fingerprint). */
+    private record GroupSweep(long fingerprint, int size, Set<String> involved) {
+    }
+
     private final ClusterCache cache;
     private final RoundCoordinator rounds;
     private final FleetConflicts fleet = new FleetConflicts();
+    private final Map<String, GroupSweep> sweeps = new ConcurrentHashMap<>();
 
     @Inject
     public Prechecks(ClusterCache cache, RoundCoordinator rounds) {
@@ -37,13 +54,14 @@ public class Prechecks {
         this.rounds = rounds;
     }
 
-    public Placement check(WireGuardPeer peer, WireGuardPeerStatus previous, List<Node> allNodes) {
+    public Placement check(WireGuardPeer peer, WireGuardPeerStatus previous) {
         List<SpecValidator.Problem> problems = SpecValidator.validate(peer.getSpec());
         if (!problems.isEmpty()) {
             return new Placement(List.of(), PrecheckVerdicts.invalidSpec(problems));
         }
-        List<String> targetNodes = NodeTargets.resolve(peer.getSpec(), allNodes);
-        PeerVerdict conflict = fleet.check(peer, targetNodes, cache.sameInterface(peer), allNodes);
+        List<String> targetNodes = cache.targetNodes(peer.getSpec());
+        PeerVerdict conflict = conflict(peer, targetNodes);
+        cache.conflict(peer, conflict != null);
         if (conflict != null) {
             return new Placement(targetNodes, conflict);
         }
@@ -56,5 +74,56 @@ public class Prechecks {
             return new Placement(List.of(previous.getTargetNodes().split(",")), PrecheckVerdicts.nodeDeleted(deleted));
         }
         return new Placement(List.of(), PrecheckVerdicts.noMatchingNodes(peer.getSpec()));
+    }
+
+    private PeerVerdict conflict(WireGuardPeer peer, List<String> targetNodes) {
+        List<WireGuardPeer> group = cache.sameNodeAndInterface(peer, targetNodes);
+        if (group.size() <= 1 && (group.isEmpty() || PeerRefs.id(group.get(0)).equals(PeerRefs.id(peer)))) {
+            return null;
+        }
+        if (targetNodes.size() == 1 && group.stream().allMatch(p -> p.getSpec() != null && p.getSpec().getNodeName() != null)) {
+            String me = PeerRefs.id(peer);
+            WireGuardPeer cached = group.stream().filter(p -> PeerRefs.id(p).equals(me)).findFirst().orElse(null);
+            // the sweep saw this peer as it is now, and found it in no conflict
+            if (cached != null && Objects.equals(cached.getMetadata().getGeneration(), peer.getMetadata().getGeneration())
+                    && !sweep(targetNodes.get(0) + "/" + peer.getSpec().getInterfaceName(), group).involved().contains(me)) {
+                return null;
+            }
+        }
+        List<Node> nodes = new ArrayList<>();
+        targetNodes.forEach(n -> cache.node(n).ifPresent(nodes::add));
+        group.stream().filter(p -> p.getSpec() != null && p.getSpec().getNodeName() == null).findAny()
+                .ifPresent(p -> nodes.addAll(cache.nodes()));
+        return fleet.check(peer, targetNodes, group, nodes);
+    }
+
+    /** The group's conflicts, swept again only when a member was added, removed or changed its spec. */
+    private GroupSweep sweep(String groupKey, List<WireGuardPeer> group) {
+        long fingerprint = 0;
+        for (WireGuardPeer p : group) {
+            fingerprint += (31L * Objects.hashCode(p.getMetadata().getUid()) + Objects.hashCode(p.getMetadata().getGeneration()))
+                    * 0x9E3779B97F4A7C15L;
+        }
+        GroupSweep known = sweeps.get(groupKey);
+        if (known != null && known.fingerprint() == fingerprint && known.size() == group.size()) {
+            return known;
+        }
+        List<DuplicatePublicKeys.Claim> keys = new ArrayList<>(group.size());
+        List<AllowedIpsOverlap.Claim> prefixes = new ArrayList<>(group.size());
+        for (WireGuardPeer p : group) {
+            if (cache.valid(p)) {
+                keys.add(new DuplicatePublicKeys.Claim(PeerRefs.id(p), groupKey, p.getSpec().getPublicKey()));
+                prefixes.add(new AllowedIpsOverlap.Claim(PeerRefs.id(p), groupKey, p.getSpec().getAllowedIPs()));
+            }
+        }
+        Set<String> involved = new HashSet<>();
+        DuplicatePublicKeys.find(keys).forEach(d -> involved.addAll(d.owners()));
+        AllowedIpsOverlap.find(prefixes).forEach(o -> {
+            involved.add(o.ownerA());
+            involved.add(o.ownerB());
+        });
+        GroupSweep fresh = new GroupSweep(fingerprint, group.size(), involved);
+        sweeps.put(groupKey, fresh);
+        return fresh;
     }
 }

@@ -1,6 +1,6 @@
 package io.wgfleet.operator.reconciler;
 
-import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -10,7 +10,10 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.wgfleet.api.v1alpha1.WireGuardPeer;
 import io.wgfleet.api.v1alpha1.WireGuardPeerStatus;
-import io.wgfleet.operator.NodeTargets;
+import io.wgfleet.api.v1alpha1.DiagnosisRound;
+import io.wgfleet.diagnosis.Reason;
+import io.wgfleet.operator.status.ConditionMerger;
+import io.wgfleet.operator.status.ConditionType;
 import io.wgfleet.operator.SpecValidator;
 import io.wgfleet.operator.cache.ClusterCache;
 import io.wgfleet.operator.report.PeerDiagnoser;
@@ -41,8 +44,12 @@ import java.util.concurrent.TimeUnit;
 public class WireGuardPeerReconciler implements Reconciler<WireGuardPeer> {
 
     public static final String NAME = "wireguardpeer";
-    /** While a round runs, look again this often even without events (a lost event must not leave it pending). */
-    static final Duration ROUND_POLL = Duration.ofSeconds(15);
+    /**
+     * While a round runs, look again this often even without events (a lost event must not
+     * leave it pending). Each look costs a reconcile per waiting peer, so not more often; and
+     * below the round queue's 60 s, after which a batch nobody asked for again is dropped.
+     */
+    static final Duration ROUND_POLL = Duration.ofSeconds(45);
 
     private final Clock clock;
     private final ClusterCache cache;
@@ -64,23 +71,21 @@ public class WireGuardPeerReconciler implements Reconciler<WireGuardPeer> {
 
     @Override
     public List<EventSource<?, WireGuardPeer>> prepareEventSources(EventSourceContext<WireGuardPeer> context) {
-        return cache.eventSources(context, rounds::waitingNodes);
+        return cache.eventSources(context, publisher::forget);
     }
 
     @Override
     public UpdateControl<WireGuardPeer> reconcile(WireGuardPeer peer, Context<WireGuardPeer> context) {
         Instant now = clock.instant();
         WireGuardPeerStatus previous = publisher.previous(peer);
-        List<Node> allNodes = cache.nodes();
 
-        Prechecks.Placement placement = prechecks.check(peer, previous, allNodes);
-        Diagnosed diagnosed = placement.stop() == null ? diagnose(peer, previous, placement.targetNodes(), allNodes, now) : null;
+        Prechecks.Placement placement = prechecks.check(peer, previous);
+        Diagnosed diagnosed = placement.stop() == null ? diagnose(peer, previous, placement.targetNodes(), now) : null;
         PeerVerdict verdict = diagnosed == null ? placement.stop() : diagnosed.outcome().verdict();
 
         WireGuardPeerStatus next = StatusComposer.compose(peer, verdict, placement.targetNodes(), previous,
                 diagnosed == null ? null : diagnosed.outcome(), diagnosed == null ? null : diagnosed.round(), now);
-        boolean changed = publisher.publish(peer, previous, next, verdict.reason(),
-                () -> context.getPrimaryCache().list().toList(), now);
+        boolean changed = publisher.publish(peer, next, verdict.reason(), diagnosed != null && interim(previous, next, diagnosed), now);
 
         UpdateControl<WireGuardPeer> control;
         if (changed) {
@@ -96,12 +101,34 @@ public class WireGuardPeerReconciler implements Reconciler<WireGuardPeer> {
     private record Diagnosed(PlannedRound round, PeerDiagnoser.Outcome outcome) {
     }
 
+    /**
+     * Whether the status is a state inside a round that is not written, as long as Ready stays
+     * as it was: anything while a round runs once its start is stored (or decided), and the
+     * whole of a re-check (interval, on-demand) of a verdict that stands meanwhile. The
+     * verdict at the round's end is written.
+     */
+    static boolean interim(WireGuardPeerStatus stored, WireGuardPeerStatus next, Diagnosed diagnosed) {
+        // a verdict that changed (also inside a round, when its old evidence went stale) is written
+        Condition was = stored == null ? null : ConditionMerger.find(stored.getConditions(), ConditionType.READY);
+        Condition now = ConditionMerger.find(next.getConditions(), ConditionType.READY);
+        if (was == null || now == null || !java.util.Objects.equals(was.getStatus(), now.getStatus())
+                || !java.util.Objects.equals(was.getReason(), now.getReason())) {
+            return false;
+        }
+        PlannedRound round = diagnosed.round();
+        DiagnosisRound storedRound = stored.getDiagnosisRound();
+        boolean sameRound = storedRound != null && round.requestedAt().toString().equals(storedRound.getRequestedAt());
+        if (diagnosed.outcome().roundInProgress() == null) {
+            return false;
+        }
+        return sameRound || round.acceptsEarlierEvidence();
+    }
+
     /** Plans the round, asks for its Jobs, and diagnoses from whatever the nodes have reported for it. */
-    private Diagnosed diagnose(WireGuardPeer peer, WireGuardPeerStatus previous, List<String> targetNodes, List<Node> allNodes,
-                               Instant now) {
+    private Diagnosed diagnose(WireGuardPeer peer, WireGuardPeerStatus previous, List<String> targetNodes, Instant now) {
         Duration interval = SpecValidator.interval(peer.getSpec());
         Optional<WireGuardPeer> remote = cache.remotePeer(peer);
-        List<String> remoteNodes = remote.map(r -> NodeTargets.resolve(r.getSpec(), allNodes)).orElse(List.of());
+        List<String> remoteNodes = remote.map(r -> cache.targetNodes(r.getSpec())).orElse(List.of());
         List<String> roundNodes = new ArrayList<>(targetNodes);
         remoteNodes.stream().limit(1).forEach(roundNodes::add);
 

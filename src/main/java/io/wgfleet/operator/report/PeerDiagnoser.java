@@ -20,6 +20,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -35,6 +37,14 @@ public class PeerDiagnoser {
     }
 
     private final PeerMetrics metrics;
+    /**
+     * Each report mapped once per version, not once per peer: a concentrator's 5,000 peers
+     * share one report of 5,000 peer lines.
+     */
+    private final Map<String, Mapped> mapped = new ConcurrentHashMap<>();
+
+    private record Mapped(String uid, String resourceVersion, NodeFacts facts) {
+    }
 
     @Inject
     public PeerDiagnoser(PeerMetrics metrics) {
@@ -51,7 +61,7 @@ public class PeerDiagnoser {
         DiagnosisInput.RemoteSide remoteSide = null;
         if (remote != null && !remoteNodes.isEmpty()) {
             String rn = remoteNodes.get(0);
-            Evidence e = evidence(rn, reports.apply(rn), round, roundState, waiting);
+            Evidence e = evidence(rn, reports.apply(rn), round, roundState, waiting, this::facts);
             remoteSide = new DiagnosisInput.RemoteSide(
                     ReportMapper.toDeclaredPeer(remote.getMetadata().getNamespace(), remote.getMetadata().getName(), remote.getSpec()),
                     rn, e.facts(), e.failure());
@@ -63,7 +73,7 @@ public class PeerDiagnoser {
         Timer.Sample sample = Timer.start();
         for (String node : targetNodes) {
             WireGuardNodeReport report = reports.apply(node);
-            Evidence e = evidence(node, report, round, roundState, waiting);
+            Evidence e = evidence(node, report, round, roundState, waiting, this::facts);
             DiagnosisInput input = new DiagnosisInput(declared, node, e.facts(), e.failure(), remoteSide, now, staleAfter);
             perNode.add(new NodeDiagnosis(node, DiagnosisEngine.diagnose(input)));
             nodeStatus.add(PeerNodeFacts.of(node, peer.getSpec(), report));
@@ -85,16 +95,34 @@ public class PeerDiagnoser {
     private record Evidence(NodeFacts facts, String failure) {
     }
 
+    /** The report's facts, mapped again only when the report changed (NodeFacts are immutable). */
+    private NodeFacts facts(WireGuardNodeReport report) {
+        String name = report.getMetadata() == null ? null : report.getMetadata().getName();
+        String uid = report.getMetadata() == null ? null : report.getMetadata().getUid();
+        String version = report.getMetadata() == null ? null : report.getMetadata().getResourceVersion();
+        if (name == null || version == null) {
+            return ReportMapper.toNodeFacts(report.getSpec());
+        }
+        Mapped m = mapped.get(name);
+        if (m != null && version.equals(m.resourceVersion()) && java.util.Objects.equals(uid, m.uid())) {
+            return m.facts();
+        }
+        NodeFacts f = ReportMapper.toNodeFacts(report.getSpec());
+        mapped.put(name, new Mapped(uid, version, f));
+        return f;
+    }
+
     /**
      * The facts a node contributes to the current round. A report from before the round
      * stands in only for routine re-checks; after a spec change or on the first round the
      * engine gets nothing and says DiagnosticPending, so an old verdict is never shown as new.
      */
     private static Evidence evidence(String node, WireGuardNodeReport report, PlannedRound round,
-                                     Function<String, NodeRound> roundState, List<String> waiting) {
+                                     Function<String, NodeRound> roundState, List<String> waiting,
+                                     Function<WireGuardNodeReport, NodeFacts> toFacts) {
         NodeRound state = roundState.apply(node);
         boolean fresh = state.answeredBy(report, round.requestedAt());
-        NodeFacts facts = report == null ? null : ReportMapper.toNodeFacts(report.getSpec());
+        NodeFacts facts = report == null ? null : toFacts.apply(report);
         if (state.state() == NodeRound.State.FAILED) {
             return new Evidence(fresh ? facts : null, state.detail());
         }

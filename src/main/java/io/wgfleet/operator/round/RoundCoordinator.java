@@ -20,7 +20,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -42,6 +41,7 @@ public class RoundCoordinator {
     private final Duration activeDeadline;
     private final RoundQueue queue;
     private final RoundState state;
+    private final RoundConcurrency concurrency;
 
     @Inject
     public RoundCoordinator(Clock clock, OperatorConfig config, JobLauncher launcher, ClusterView cluster, JobMetrics metrics) {
@@ -60,6 +60,7 @@ public class RoundCoordinator {
         this.activeDeadline = activeDeadline;
         this.queue = new RoundQueue(clock, gatherDelay);
         this.state = new RoundState(clock);
+        this.concurrency = new RoundConcurrency(this.maxConcurrent);
     }
 
     /**
@@ -72,11 +73,17 @@ public class RoundCoordinator {
         Instant previousAt = previousRound == null ? null : Timestamps.parse(previousRound.getRequestedAt());
         boolean previousComplete = previousAt != null && roundNodes.stream().allMatch(n -> answered(n, previousAt));
         PlannedRound round = RoundPlanner.plan(peer, previousRound, previousComplete, interval, now);
+        concurrency.sawRound(roundNodes, interval, now);
         Map<String, List<String>> peersByNode = new TreeMap<>();
-        for (String n : roundNodes) {
-            peersByNode.put(n, cluster.peersOnNode(n));
+        synchronized (this) {
+            for (String n : roundNodes) {
+                // the node's peer list only when a Job is still to start: most reconciles of a round find it started
+                if (needsJob(n, round.requestedAt())) {
+                    peersByNode.put(n, cluster.peersOnNode(n));
+                }
+            }
         }
-        request(peersByNode, round.requestedAt());
+        request(peersByNode, round.requestedAt(), !RoundPlanner.INTERVAL.equals(round.trigger()));
         return round;
     }
 
@@ -116,7 +123,7 @@ public class RoundCoordinator {
         List<Job> jobs = jobsOf(node);
         recordFinished(jobs);
         String queued = queue.isWaiting(node)
-                ? "diagnostic Job for node " + node + " queued (at most " + maxConcurrent + " run at once)"
+                ? "diagnostic Job for node " + node + " queued (at most " + concurrency.bound(clock.instant()) + " run at once)"
                 : "no diagnostic Job for node " + node + " started yet";
         return state.of(node, since, jobs, cluster.node(node).isPresent(), queued);
     }
@@ -126,7 +133,12 @@ public class RoundCoordinator {
      * peers its agent should probe). Nodes already covered by a Job started at or after
      * {@code since} are left alone, so calling this on every reconcile is harmless.
      */
-    public synchronized void request(Map<String, List<String>> peersByNode, Instant since) {
+    public void request(Map<String, List<String>> peersByNode, Instant since) {
+        request(peersByNode, since, false);
+    }
+
+    /** As {@link #request(Map, Instant)}; an urgent round (someone waits for it) starts before routine ones. */
+    public synchronized void request(Map<String, List<String>> peersByNode, Instant since, boolean urgent) {
         Map<String, List<String>> needed = new TreeMap<>();
         peersByNode.forEach((node, peers) -> {
             if (needsJob(node, since)) {
@@ -136,7 +148,7 @@ public class RoundCoordinator {
         if (needed.isEmpty()) {
             return;
         }
-        if (queue.offer(needed, since)) {
+        if (queue.offer(needed, since, urgent)) {
             launcher.later(gatherDelay.plusMillis(50), this::drain);
         }
         drain();
@@ -151,16 +163,11 @@ public class RoundCoordinator {
         recordFinished(all);
         state.forgetVanished(all);
         int running = (int) all.stream().filter(DiagnosticJobs::isActive).count() + state.notYetCached(all);
-        queue.drain(running, maxConcurrent, this::needsJob, node -> state.busy(node, jobsOf(node)), this::start);
+        queue.drain(running, concurrency.bound(clock.instant()), this::needsJob, node -> state.busy(node, jobsOf(node)), this::start);
         if (!queue.isEmpty()) {
             // a slot frees when a Job finishes (its event drains again); this retry covers the gather delay
             launcher.later(Duration.ofMillis(Math.max(200, gatherDelay.toMillis())), this::drain);
         }
-    }
-
-    /** Nodes waiting in the queue: a finished Job frees a slot, so their peers get their turn. */
-    public synchronized Set<String> waitingNodes() {
-        return queue.waitingNodes();
     }
 
     private int start(Map<String, List<String>> peersByNode) {
@@ -191,7 +198,10 @@ public class RoundCoordinator {
     }
 
     private void recordFinished(Collection<Job> jobs) {
-        state.newlyFinished(jobs).forEach(metrics::finished);
+        state.newlyFinished(jobs).forEach(f -> {
+            metrics.finished(f.outcome());
+            concurrency.jobTook(f.took());
+        });
     }
 
     private List<Job> jobsOf(String node) {

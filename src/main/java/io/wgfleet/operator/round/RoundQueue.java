@@ -32,6 +32,8 @@ final class RoundQueue {
     private static final class Batch {
         final Map<String, Set<String>> peersByNode = new TreeMap<>();
         Instant since;
+        /** Someone waits for this round (first diagnosis, spec change, on-demand): it goes before routine re-checks. */
+        boolean urgent;
         final Instant firstRequested;
         Instant lastRequested;
 
@@ -62,6 +64,11 @@ final class RoundQueue {
      * @return true when this opened a new batch, which is due after the gather delay
      */
     boolean offer(Map<String, List<String>> peersByNode, Instant since) {
+        return offer(peersByNode, since, false);
+    }
+
+    /** @param urgent someone waits for this round: it goes before routine re-checks */
+    boolean offer(Map<String, List<String>> peersByNode, Instant since, boolean urgent) {
         Instant now = clock.instant();
         Set<String> key = new TreeSet<>(peersByNode.keySet());
         Batch batch = batches.get(key);
@@ -76,12 +83,13 @@ final class RoundQueue {
             b.since = since;
         }
         b.lastRequested = now;
+        b.urgent |= urgent;
         return opened;
     }
 
     /**
-     * Starts due batches while there is room, oldest first: a batch bigger than the bound
-     * still starts when nothing else runs, or it would starve.
+     * Starts due batches while there is room, urgent ones first, then oldest first: a batch
+     * bigger than the bound still starts when nothing else runs, or it would starve.
      *
      * @param running  Jobs running now
      * @param needsJob whether a node still needs a Job for a round requested at the given time
@@ -89,16 +97,19 @@ final class RoundQueue {
      */
     void drain(int running, int maxConcurrent, BiPredicate<String, Instant> needsJob, Predicate<String> busy, Starter starter) {
         Instant now = clock.instant();
-        Iterator<Batch> it = batches.values().iterator();
+        List<Map.Entry<Set<String>, Batch>> order = new ArrayList<>(batches.entrySet());
+        order.sort((x, y) -> Boolean.compare(y.getValue().urgent, x.getValue().urgent)); // stable: oldest first within each
+        Iterator<Map.Entry<Set<String>, Batch>> it = order.iterator();
         while (it.hasNext()) {
-            Batch b = it.next();
+            Map.Entry<Set<String>, Batch> entry = it.next();
+            Batch b = entry.getValue();
             if (b.lastRequested.isBefore(now.minus(ABANDONED_AFTER))) {
-                it.remove();
+                batches.remove(entry.getKey());
                 continue;
             }
             List<String> toStart = b.peersByNode.keySet().stream().filter(n -> needsJob.test(n, b.since)).toList();
             if (toStart.isEmpty()) {
-                it.remove();
+                batches.remove(entry.getKey());
                 continue;
             }
             if (now.isBefore(b.firstRequested.plus(gatherDelay)) || toStart.stream().anyMatch(busy)) {
@@ -110,7 +121,7 @@ final class RoundQueue {
             Map<String, List<String>> start = new TreeMap<>();
             toStart.forEach(n -> start.put(n, new ArrayList<>(b.peersByNode.get(n))));
             running += starter.start(start);
-            it.remove();
+            batches.remove(entry.getKey());
         }
     }
 

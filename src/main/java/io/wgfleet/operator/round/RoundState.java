@@ -120,22 +120,27 @@ final class RoundState {
         return n;
     }
 
+    /** A Job seen running that has finished: its outcome (succeeded, failed) and how long it took from its creation. */
+    record Finished(String outcome, Duration took) {
+    }
+
     /**
-     * The outcomes (succeeded, failed) of the Jobs that were seen running and are now
-     * finished: each Job is reported once, whichever look notices it first.
+     * The Jobs that were seen running and are now finished: each Job is reported once,
+     * whichever look notices it first.
      */
-    List<String> newlyFinished(Collection<Job> jobs) {
-        List<String> outcomes = new ArrayList<>();
+    List<Finished> newlyFinished(Collection<Job> jobs) {
+        List<Finished> out = new ArrayList<>();
         Instant now = clock.instant();
         for (Job j : jobs) {
             String name = j.getMetadata().getName();
             if (DiagnosticJobs.isActive(j)) {
                 running.putIfAbsent(name, now);
             } else if (running.remove(name) != null) {
-                outcomes.add(DiagnosticJobs.outcome(j));
+                Duration took = DiagnosticJobs.startedAt(j).map(t -> Duration.between(t, now)).orElse(null);
+                out.add(new Finished(DiagnosticJobs.outcome(j), took));
             }
         }
-        return outcomes;
+        return out;
     }
 
     /** Forgets running Jobs that left the cache unfinished (deleted), so the map stays bounded. */

@@ -140,7 +140,14 @@ public final class ScaleBench {
                  OperatorProcess operator = OperatorProcess.start(api.url(), heap, work, env,
                          Path.of(opt("jar", "target/quarkus-app/quarkus-run.jar")))) {
                 // at thousands of peers the lab API server takes minutes to list them all
-                operator.awaitReady(timeout);
+                try {
+                    operator.awaitReady(timeout);
+                } catch (IllegalStateException e) {
+                    put("operator ready", "not within " + timeout.toMinutes() + " min (" + (operator.alive() ? "alive" : "exited") + ")");
+                    put("OutOfMemoryError", operator.sawOutOfMemory() ? "yes" : "no");
+                    printTable(Map.of(), Map.of(), Map.of(), peers);
+                    return 1;
+                }
                 Sample s0 = sample(operator, counter, kubelet);
                 Instant t0 = Instant.now();
 

@@ -152,4 +152,15 @@ class RoundQueueTest {
         });
         assertThat(order).containsExactly("n1", "n2");
     }
+
+    @Test
+    void anUrgentRequestStartsBeforeRoutineOnesQueuedEarlier() {
+        queue.offer(Map.of("n1", List.of("a")), T0);
+        queue.offer(Map.of("n2", List.of("b")), T0);
+        queue.offer(Map.of("n3", List.of("c")), T0, true);
+        clock.advance(GATHER);
+        drain(0, 1);
+        assertThat(started).containsExactly(Map.of("n3", List.of("c")));
+        assertThat(queue.waitingNodes()).containsExactly("n1", "n2");
+    }
 }

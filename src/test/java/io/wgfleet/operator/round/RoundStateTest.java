@@ -139,14 +139,14 @@ class RoundStateTest {
         Job a = job("a", "n1", T0);
         assertThat(state.newlyFinished(List.of(a))).isEmpty();
         finished(a, true);
-        assertThat(state.newlyFinished(List.of(a))).containsExactly("succeeded");
+        assertThat(state.newlyFinished(List.of(a))).extracting(RoundState.Finished::outcome).containsExactly("succeeded");
         assertThat(state.newlyFinished(List.of(a))).isEmpty();
 
         // a Job we did not create (another replica's) counts once it has been seen running
         Job b = job("b", "n2", T0);
         state.newlyFinished(List.of(b));
         finished(b, false);
-        assertThat(state.newlyFinished(List.of(a, b))).containsExactly("failed");
+        assertThat(state.newlyFinished(List.of(a, b))).extracting(RoundState.Finished::outcome).containsExactly("failed");
         assertThat(state.newlyFinished(List.of(a, b))).isEmpty();
 
         // one first seen finished was never seen to finish
@@ -166,7 +166,7 @@ class RoundStateTest {
     void aJustCreatedJobIsNotForgottenBeforeTheCacheCouldHaveIt() {
         state.launched("n1", "a", T0);
         state.forgetVanished(List.of());
-        assertThat(state.newlyFinished(List.of(finished(job("a", "n1", T0), true)))).containsExactly("succeeded");
+        assertThat(state.newlyFinished(List.of(finished(job("a", "n1", T0), true)))).extracting(RoundState.Finished::outcome).containsExactly("succeeded");
     }
 
     @Test
