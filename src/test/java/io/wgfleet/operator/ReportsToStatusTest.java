@@ -102,8 +102,9 @@ class ReportsToStatusTest {
             client.resource(peer(ns, "p" + i, nodes.get(i % 5), "wg0", "10.8." + i + ".0/24")).create();
         }
         await().atMost(Duration.ofSeconds(15)).until(() -> jobs().size() == 3);
-        sleep(1000);
-        assertThat(jobs()).hasSize(3); // max-concurrent-jobs=3 in the test profile
+        // and stays there for a second: max-concurrent-jobs=3 in the test profile
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> jobs().size() == 3);
+        assertThat(jobs()).hasSize(3);
         assertThat(jobs()).extracting(this::jobNode).doesNotHaveDuplicates();
         Job first = jobs().get(0);
         String firstNode = jobNode(first);
@@ -259,11 +260,12 @@ class ReportsToStatusTest {
 
         // reconciling again (an unrelated annotation) records no second Event
         edit(p.client(), x -> x.getMetadata().setAnnotations(Map.of("example.com/touch", "1")));
-        sleep(1500);
-        List<Event> blocked = events(p.client()).stream().filter(e -> "UDPPortBlocked".equals(e.getReason())).toList();
-        assertThat(blocked).isNotEmpty().allSatisfy(e -> {
-            assertThat(e.getType()).isEqualTo("Warning");
-            assertThat(e.getCount()).isEqualTo(1);
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            List<Event> blocked = events(p.client()).stream().filter(e -> "UDPPortBlocked".equals(e.getReason())).toList();
+            assertThat(blocked).isNotEmpty().allSatisfy(e -> {
+                assertThat(e.getType()).isEqualTo("Warning");
+                assertThat(e.getCount()).isEqualTo(1);
+            });
         });
     }
 
@@ -346,9 +348,15 @@ class ReportsToStatusTest {
                         && Boolean.TRUE.equals(x.getStatus().getDiagnosisRound().getComplete());
             });
         });
-        sleep(2000); // let the last status writes land
+        // let the last status writes land: until a second passes without a write
+        List<RecordedRequest> recorded = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            List<RecordedRequest> batch = drain();
+            recorded.addAll(batch);
+            return batch.stream().allMatch(r -> "GET".equals(r.getMethod()));
+        });
         Map<String, Long> byKind = new TreeMap<>();
-        for (RecordedRequest r : drain()) {
+        for (RecordedRequest r : recorded) {
             String path = r.getPath().replaceAll("\\?.*", "");
             String kind = path.contains("/jobs") ? "jobs" : path.contains("/events") ? "events"
                     : path.contains("/wireguardnodereports") ? "nodereports(test agent)"
@@ -464,13 +472,5 @@ class ReportsToStatusTest {
 
     List<RecordedRequest> drain() throws InterruptedException {
         return ApiReads.drain(server.getKubernetesMockServer());
-    }
-
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -19,6 +19,7 @@ import io.wgfleet.api.v1alpha1.WireGuardPeer;
 import io.wgfleet.api.v1alpha1.WireGuardPeerSpec;
 import io.wgfleet.operator.status.ConditionType;
 import io.wgfleet.testing.ApiReads;
+import io.wgfleet.testing.TestClock;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,6 +45,9 @@ class WireGuardPeerReconcilerTest {
 
     @Inject
     KubernetesClient client;
+
+    @Inject
+    TestClock clock;
 
     String ns;
     String nodeName;
@@ -211,17 +215,24 @@ class WireGuardPeerReconcilerTest {
         WireGuardPeer p = awaitReason(create(peer(ns, "steady", nodeName, "wg0", "10.5.0.0/24")), "DiagnosticPending");
         List<Condition> before = p.getStatus().getConditions();
         String specBefore = client.getKubernetesSerialization().asJson(p.getSpec());
-        Thread.sleep(1100); // a rewritten timestamp would now differ by at least a second
-        drainRequests();
+        clock.advance(Duration.ofSeconds(2)); // a rewritten timestamp would now differ by at least a second
+        List<RecordedRequest> requests = new ArrayList<>();
+        try {
+            drainRequests();
 
-        // an annotation change is a watch event (so a reconcile) but not a spec change
-        client.resources(WireGuardPeer.class).inNamespace(ns).withName("steady")
-                .edit(x -> {
-                    x.getMetadata().setAnnotations(Map.of("example.com/touched", "1"));
-                    return x;
-                });
-        Thread.sleep(1500);
-        List<RecordedRequest> requests = drainRequests();
+            // an annotation change is a watch event (so a reconcile) but not a spec change
+            client.resources(WireGuardPeer.class).inNamespace(ns).withName("steady")
+                    .edit(x -> {
+                        x.getMetadata().setAnnotations(Map.of("example.com/touched", "1"));
+                        return x;
+                    });
+            await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                requests.addAll(drainRequests());
+                assertThat(requests).filteredOn(r -> r.getPath().contains("/wireguardpeers/steady/status")).isEmpty();
+            });
+        } finally {
+            clock.reset();
+        }
 
         WireGuardPeer after = client.resources(WireGuardPeer.class).inNamespace(ns).withName("steady").get();
         assertThat(after.getStatus().getConditions()).usingRecursiveFieldByFieldElementComparator().isEqualTo(before);

@@ -7,6 +7,9 @@ public interface JobMetrics {
 
     void createFailed();
 
+    /** A Job reached a final state; outcome is succeeded or failed. */
+    void finished(String outcome);
+
     JobMetrics NONE = new JobMetrics() {
         @Override
         public void started() {
@@ -14,6 +17,10 @@ public interface JobMetrics {
 
         @Override
         public void createFailed() {
+        }
+
+        @Override
+        public void finished(String outcome) {
         }
     };
 }

@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-class DiagnosticJobFactoryTest {
+public class DiagnosticJobFactoryTest {
 
-    static OperatorConfig.Agent config(boolean tolerateAll, String extraTolerations) {
+    public static OperatorConfig.Agent config(boolean tolerateAll, String extraTolerations) {
         return new OperatorConfig.Agent() {
             public String image() { return "registry.example/wgfleet:1.2.3"; }
             public String imagePullPolicy() { return "IfNotPresent"; }

@@ -1,4 +1,4 @@
-package io.wgfleet.operator;
+package io.wgfleet.operator.report;
 
 import io.micrometer.core.instrument.Timer;
 import io.wgfleet.api.v1alpha1.PeerNodeStatus;
@@ -10,8 +10,12 @@ import io.wgfleet.diagnosis.DiagnosisEngine;
 import io.wgfleet.diagnosis.DiagnosisInput;
 import io.wgfleet.diagnosis.NodeDiagnosis;
 import io.wgfleet.diagnosis.NodeFacts;
-import io.wgfleet.operator.diagnosis.ReportMapper;
-import io.wgfleet.operator.jobs.DiagnosticRounds;
+import io.wgfleet.operator.publish.PeerMetrics;
+import io.wgfleet.operator.round.NodeRound;
+import io.wgfleet.operator.round.PlannedRound;
+import io.wgfleet.operator.status.PeerVerdict;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,21 +27,23 @@ import java.util.function.Function;
  * the current round), the Job's failure if it failed, and the remote end's report when
  * the remote is in the fleet; then the engine's summary over the nodes.
  */
-final class PeerDiagnoser {
+@Singleton
+public class PeerDiagnoser {
 
     /** The verdict, the per-node facts for status, and what the round still waits for (null: complete). */
-    record Outcome(PeerVerdict verdict, List<PeerNodeStatus> nodes, String lastDiagnosisTime, String roundInProgress) {
+    public record Outcome(PeerVerdict verdict, List<PeerNodeStatus> nodes, String lastDiagnosisTime, String roundInProgress) {
     }
 
     private final PeerMetrics metrics;
 
-    PeerDiagnoser(PeerMetrics metrics) {
+    @Inject
+    public PeerDiagnoser(PeerMetrics metrics) {
         this.metrics = metrics;
     }
 
-    Outcome diagnose(WireGuardPeer peer, List<String> targetNodes, WireGuardPeer remote, List<String> remoteNodes,
-                     RoundPlanner.Round round, Function<String, WireGuardNodeReport> reports,
-                     Function<String, DiagnosticRounds.NodeRound> roundState, Instant now, Duration staleAfter) {
+    public Outcome diagnose(WireGuardPeer peer, List<String> targetNodes, WireGuardPeer remote, List<String> remoteNodes,
+                            PlannedRound round, Function<String, WireGuardNodeReport> reports,
+                            Function<String, NodeRound> roundState, Instant now, Duration staleAfter) {
         String ns = peer.getMetadata().getNamespace();
         DeclaredPeer declared = ReportMapper.toDeclaredPeer(ns, peer.getMetadata().getName(), peer.getSpec());
 
@@ -84,12 +90,12 @@ final class PeerDiagnoser {
      * stands in only for routine re-checks; after a spec change or on the first round the
      * engine gets nothing and says DiagnosticPending, so an old verdict is never shown as new.
      */
-    private static Evidence evidence(String node, WireGuardNodeReport report, RoundPlanner.Round round,
-                                     Function<String, DiagnosticRounds.NodeRound> roundState, List<String> waiting) {
-        DiagnosticRounds.NodeRound state = roundState.apply(node);
-        boolean fresh = WireGuardPeerReconciler.answers(report, state, round.requestedAt());
+    private static Evidence evidence(String node, WireGuardNodeReport report, PlannedRound round,
+                                     Function<String, NodeRound> roundState, List<String> waiting) {
+        NodeRound state = roundState.apply(node);
+        boolean fresh = state.answeredBy(report, round.requestedAt());
         NodeFacts facts = report == null ? null : ReportMapper.toNodeFacts(report.getSpec());
-        if (state.state() == DiagnosticRounds.State.FAILED) {
+        if (state.state() == NodeRound.State.FAILED) {
             return new Evidence(fresh ? facts : null, state.detail());
         }
         if (fresh) {

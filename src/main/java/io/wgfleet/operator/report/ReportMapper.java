@@ -1,4 +1,4 @@
-package io.wgfleet.operator.diagnosis;
+package io.wgfleet.operator.report;
 
 import io.wgfleet.api.Timestamps;
 import io.wgfleet.api.v1alpha1.CollectionError;

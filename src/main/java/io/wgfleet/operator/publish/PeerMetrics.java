@@ -1,4 +1,4 @@
-package io.wgfleet.operator;
+package io.wgfleet.operator.publish;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -12,6 +12,8 @@ import io.wgfleet.api.v1alpha1.PeerNodeStatus;
 import io.wgfleet.api.v1alpha1.WireGuardPeer;
 import io.wgfleet.diagnosis.Keys;
 import io.wgfleet.operator.jobs.JobMetrics;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * (wgfleet_peer_ready, wgfleet_peer_root_cause); and the operator's health (Jobs,
  * diagnosis time). No key is ever a label beyond an 8-character public-key prefix.
  */
+@Singleton
 public class PeerMetrics implements JobMetrics {
 
     /** Mutable values the registered meters read. */
@@ -45,6 +48,7 @@ public class PeerMetrics implements JobMetrics {
     private final Counter jobsCreateFailed;
     private final Timer diagnosis;
 
+    @Inject
     public PeerMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.jobsStarted = Counter.builder("wgfleet.jobs.started").description("Diagnostic Jobs created").register(registry);
@@ -65,8 +69,8 @@ public class PeerMetrics implements JobMetrics {
         jobsCreateFailed.increment();
     }
 
-    /** Counts a Job reaching a final state; outcome is succeeded or failed. */
-    public void jobFinished(String outcome) {
+    @Override
+    public void finished(String outcome) {
         Counter.builder("wgfleet.jobs.finished").tag("outcome", outcome).description("Diagnostic Jobs by final outcome")
                 .register(registry).increment();
     }

@@ -1,24 +1,25 @@
-package io.wgfleet.operator;
+package io.wgfleet.operator.reconciler;
 
 import io.wgfleet.api.v1alpha1.WireGuardPeerSpec;
 import io.wgfleet.diagnosis.Reason;
+import io.wgfleet.operator.SpecValidator;
+import io.wgfleet.operator.status.PeerVerdict;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
-/** The verdicts the reconciler reaches before any node evidence is needed. */
-final class PeerVerdicts {
+/** The verdicts of the prechecks, reached before any node evidence is needed. */
+final class PrecheckVerdicts {
 
     // one catalogue of reasons: the engine's
     static final String INVALID_SPEC = Reason.InvalidSpec.name();
     static final String NO_MATCHING_NODES = Reason.NoMatchingNodes.name();
-    static final String DIAGNOSTIC_PENDING = Reason.DiagnosticPending.name();
     static final String DIAGNOSTIC_FAILED = Reason.DiagnosticFailed.name();
     static final String DUPLICATE_PUBLIC_KEY = Reason.DuplicatePublicKey.name();
     static final String ALLOWED_IPS_OVERLAP = Reason.AllowedIPsOverlap.name();
 
-    private PeerVerdicts() {
+    private PrecheckVerdicts() {
     }
 
     static PeerVerdict invalidSpec(List<SpecValidator.Problem> problems) {
@@ -58,15 +59,5 @@ final class PeerVerdicts {
         return PeerVerdict.unknown(DIAGNOSTIC_FAILED, message, false, List.of(detail),
                 List.of("If the node was replaced, check that the new node carries the labels of spec.nodeSelector (kubectl get nodes --show-labels).",
                         "If the interface moved to another node, update spec.nodeName or spec.nodeSelector."));
-    }
-
-    static PeerVerdict diagnosticPending(List<String> targetNodes, List<String> missingReports) {
-        String message = "No node report yet from " + String.join(", ", missingReports)
-                + (missingReports.size() == targetNodes.size() ? "" : " (of " + String.join(", ", targetNodes) + ")")
-                + "; the diagnostic Job has not reported.";
-        return PeerVerdict.pending(DIAGNOSTIC_PENDING, message,
-                missingReports.stream().map(n -> "WireGuardNodeReport " + n + ": not found").toList(),
-                List.of("Wait for the diagnostic round to finish, or request one: kubectl annotate wgp NAME wgfleet.io/diagnose=$(date +%s) --overwrite.",
-                        "If it does not arrive, check the diagnostic Jobs: kubectl get jobs -l app.kubernetes.io/name=wgfleet-agent."));
     }
 }

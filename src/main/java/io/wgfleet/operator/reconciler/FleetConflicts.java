@@ -1,10 +1,14 @@
-package io.wgfleet.operator;
+package io.wgfleet.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.wgfleet.api.v1alpha1.WireGuardPeer;
 import io.wgfleet.diagnosis.Keys;
 import io.wgfleet.diagnosis.fleet.AllowedIpsOverlap;
 import io.wgfleet.diagnosis.fleet.DuplicatePublicKeys;
+import io.wgfleet.operator.NodeTargets;
+import io.wgfleet.operator.PeerRefs;
+import io.wgfleet.operator.SpecValidator;
+import io.wgfleet.operator.status.PeerVerdict;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -23,14 +27,14 @@ import java.util.TreeSet;
 final class FleetConflicts {
 
     PeerVerdict check(WireGuardPeer peer, List<String> targetNodes, List<WireGuardPeer> sameInterface, Collection<Node> nodes) {
-        String me = id(peer);
+        String me = PeerRefs.id(peer);
         Set<String> myNodes = new TreeSet<>(targetNodes);
         String iface = peer.getSpec().getInterfaceName();
 
         // the peer being reconciled is taken as given; the informer may still hold an older copy of it
         List<WireGuardPeer> group = new ArrayList<>();
         group.add(peer);
-        sameInterface.stream().filter(o -> !id(o).equals(me)).forEach(group::add);
+        sameInterface.stream().filter(o -> !PeerRefs.id(o).equals(me)).forEach(group::add);
 
         List<DuplicatePublicKeys.Claim> keys = new ArrayList<>();
         List<AllowedIpsOverlap.Claim> prefixes = new ArrayList<>();
@@ -41,8 +45,8 @@ final class FleetConflicts {
             List<String> shared = member == peer ? new ArrayList<>(myNodes)
                     : NodeTargets.resolve(member.getSpec(), nodes).stream().filter(myNodes::contains).toList();
             for (String node : shared) {
-                keys.add(new DuplicatePublicKeys.Claim(id(member), node, member.getSpec().getPublicKey()));
-                prefixes.add(new AllowedIpsOverlap.Claim(id(member), node, member.getSpec().getAllowedIPs()));
+                keys.add(new DuplicatePublicKeys.Claim(PeerRefs.id(member), node, member.getSpec().getPublicKey()));
+                prefixes.add(new AllowedIpsOverlap.Claim(PeerRefs.id(member), node, member.getSpec().getAllowedIPs()));
             }
         }
 
@@ -62,7 +66,7 @@ final class FleetConflicts {
                     .toList();
             String message = "Public key " + key + " is declared twice on interface " + iface + ": also by "
                     + String.join(", ", duplicates.keySet()) + ". WireGuard keeps one peer per key, so one declaration is wrong.";
-            return PeerVerdict.stalled(PeerVerdicts.DUPLICATE_PUBLIC_KEY, message, evidence,
+            return PeerVerdict.stalled(PrecheckVerdicts.DUPLICATE_PUBLIC_KEY, message, evidence,
                     List.of("Decide which WireGuardPeer describes the remote with key " + key + " and delete or correct the other.",
                             "If they are different remotes, one of them has a wrong publicKey: compare with `wg show " + iface
                                     + " public-key` on each remote."));
@@ -89,12 +93,9 @@ final class FleetConflicts {
                 .toList();
         String message = "AllowedIPs overlap on interface " + iface + ": " + String.join("; ", lines)
                 + ". WireGuard routes each address to one peer only (the most specific prefix), so the other peer silently loses that traffic.";
-        return PeerVerdict.stalled(PeerVerdicts.ALLOWED_IPS_OVERLAP, message, lines,
+        return PeerVerdict.stalled(PrecheckVerdicts.ALLOWED_IPS_OVERLAP, message, lines,
                 List.of("Give each peer on " + iface + " disjoint allowedIPs; overlapping peers: " + String.join(", ", others) + ".",
                         "If one remote routes a subnet behind another, declare the subnet on that remote only."));
     }
 
-    static String id(WireGuardPeer p) {
-        return p.getMetadata().getNamespace() + "/" + p.getMetadata().getName();
-    }
 }

@@ -1,4 +1,4 @@
-package io.wgfleet.operator;
+package io.wgfleet.operator.publish;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.MicroTime;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,6 +23,7 @@ import org.jboss.logging.Logger;
  * transition repeating bumps the count of one Event, as the kubelet aggregates,
  * instead of flooding the namespace. Failing to record never fails a reconcile.
  */
+@Singleton
 public class PeerEventRecorder {
 
     public static final String COMPONENT = "wgfleet-operator";
@@ -30,6 +33,7 @@ public class PeerEventRecorder {
     private final KubernetesClient client;
     private final Clock clock;
 
+    @Inject
     public PeerEventRecorder(KubernetesClient client, Clock clock) {
         this.client = client;
         this.clock = clock;

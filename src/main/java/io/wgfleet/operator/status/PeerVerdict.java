@@ -1,11 +1,9 @@
-package io.wgfleet.operator;
+package io.wgfleet.operator.status;
 
 import io.wgfleet.api.v1alpha1.RootCause;
 import io.wgfleet.diagnosis.ConditionVerdict;
 import io.wgfleet.diagnosis.Diagnosis;
 import io.wgfleet.diagnosis.Reason;
-import io.wgfleet.operator.status.ConditionType;
-import io.wgfleet.operator.status.DesiredCondition;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -78,7 +76,7 @@ public record PeerVerdict(List<DesiredCondition> conditions, RootCause rootCause
         return new DesiredCondition(type, v.status().text(), v.reason(), v.message());
     }
 
-    static RootCause rootCause(String reason, String message, List<String> evidence, List<String> remediation) {
+    public static RootCause rootCause(String reason, String message, List<String> evidence, List<String> remediation) {
         RootCause rc = new RootCause();
         rc.setReason(reason);
         rc.setMessage(message);

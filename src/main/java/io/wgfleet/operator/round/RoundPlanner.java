@@ -1,4 +1,4 @@
-package io.wgfleet.operator;
+package io.wgfleet.operator.round;
 
 import io.wgfleet.api.Timestamps;
 import io.wgfleet.api.v1alpha1.DiagnosisRound;
@@ -12,31 +12,12 @@ import java.util.Map;
  * at a moment; only Jobs and reports from after it answer it. The request is kept in
  * the status so every reconcile until it is answered asks for the same round.
  */
-final class RoundPlanner {
+public final class RoundPlanner {
 
     static final String FIRST = "FirstDiagnosis";
     static final String SPEC_CHANGED = "SpecChanged";
     static final String REQUESTED = "Requested";
     static final String INTERVAL = "IntervalElapsed";
-
-    /** A round as decided now. {@code fresh} is true when it was requested by this reconcile. */
-    record Round(Instant requestedAt, String trigger, long generation, String handledRequest, boolean fresh) {
-
-        /** Whether evidence from before this round may still stand in for it (routine re-checks only). */
-        boolean acceptsEarlierEvidence() {
-            return REQUESTED.equals(trigger) || INTERVAL.equals(trigger);
-        }
-
-        DiagnosisRound toStatus(boolean complete) {
-            DiagnosisRound r = new DiagnosisRound();
-            r.setRequestedAt(requestedAt.toString());
-            r.setTrigger(trigger);
-            r.setGeneration(generation);
-            r.setHandledRequest(handledRequest);
-            r.setComplete(complete);
-            return r;
-        }
-    }
 
     private RoundPlanner() {
     }
@@ -44,27 +25,27 @@ final class RoundPlanner {
     /**
      * @param previousComplete whether every node of the previous round has reported or failed
      */
-    static Round plan(WireGuardPeer peer, DiagnosisRound previous, boolean previousComplete, Duration interval, Instant now) {
+    static PlannedRound plan(WireGuardPeer peer, DiagnosisRound previous, boolean previousComplete, Duration interval, Instant now) {
         long generation = peer.getMetadata().getGeneration() == null ? 0 : peer.getMetadata().getGeneration();
         Map<String, String> annotations = peer.getMetadata().getAnnotations();
         String request = annotations == null ? null : annotations.get(WireGuardPeer.DIAGNOSE_ANNOTATION);
         Instant previousAt = previous == null ? null : parse(previous.getRequestedAt());
         if (previousAt == null) {
-            return new Round(now, FIRST, generation, request, true);
+            return new PlannedRound(now, FIRST, generation, request);
         }
         if (previous.getGeneration() == null || previous.getGeneration() != generation) {
-            return new Round(now, SPEC_CHANGED, generation, request, true);
+            return new PlannedRound(now, SPEC_CHANGED, generation, request);
         }
         if (request != null && !request.equals(previous.getHandledRequest())) {
-            return new Round(now, REQUESTED, generation, request, true);
+            return new PlannedRound(now, REQUESTED, generation, request);
         }
         if (previousComplete && !now.isBefore(previousAt.plus(interval))) {
-            return new Round(now, INTERVAL, generation, previous.getHandledRequest(), true);
+            return new PlannedRound(now, INTERVAL, generation, previous.getHandledRequest());
         }
-        return new Round(previousAt, previous.getTrigger(), generation, previous.getHandledRequest(), false);
+        return new PlannedRound(previousAt, previous.getTrigger(), generation, previous.getHandledRequest());
     }
 
-    static Instant parse(String t) {
+    public static Instant parse(String t) {
         return Timestamps.parse(t);
     }
 }

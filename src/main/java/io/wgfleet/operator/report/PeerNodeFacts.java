@@ -1,4 +1,4 @@
-package io.wgfleet.operator;
+package io.wgfleet.operator.report;
 
 import io.wgfleet.api.v1alpha1.InterfaceReport;
 import io.wgfleet.api.v1alpha1.PeerNodeStatus;

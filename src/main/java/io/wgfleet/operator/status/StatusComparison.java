@@ -1,4 +1,4 @@
-package io.wgfleet.operator;
+package io.wgfleet.operator.status;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -8,14 +8,14 @@ import io.wgfleet.api.v1alpha1.WireGuardPeerStatus;
  * Compares statuses as the API server would store them (JSON trees), so that an
  * empty list and an absent one, or two equal conditions, count as equal and cause no write.
  */
-final class StatusComparison {
+public final class StatusComparison {
 
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
     private StatusComparison() {
     }
 
-    static boolean same(WireGuardPeerStatus a, WireGuardPeerStatus b) {
+    public static boolean same(WireGuardPeerStatus a, WireGuardPeerStatus b) {
         return normalize(a).equals(normalize(b));
     }
 

@@ -1,4 +1,4 @@
-package io.wgfleet.operator.jobs;
+package io.wgfleet.operator.round;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,9 +8,16 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.wgfleet.api.v1alpha1.WireGuardNodeReport;
+import io.wgfleet.operator.jobs.DiagnosticJobFactory;
+import io.wgfleet.operator.jobs.DiagnosticJobFactoryTest;
+import io.wgfleet.operator.jobs.DiagnosticJobs;
+import io.wgfleet.operator.jobs.JobLauncher;
+import io.wgfleet.operator.jobs.JobMetrics;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,13 +27,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The round scheduler against the CRUD mock API server, reading Jobs back as an informer would. */
-class DiagnosticRoundsTest {
+class RoundCoordinatorTest {
 
     KubernetesMockServer server;
     KubernetesClient client;
-    DiagnosticRounds rounds;
+    JobLauncher launcher;
+    RoundCoordinator rounds;
     Instant now = Instant.parse("2026-11-25T10:00:00Z");
     int started;
+    List<String> finished = new java.util.ArrayList<>();
 
     @BeforeEach
     void setUp() {
@@ -39,18 +48,25 @@ class DiagnosticRoundsTest {
             client.nodes().resource(n).create();
         }
         DiagnosticJobFactory factory = new DiagnosticJobFactory(DiagnosticJobFactoryTest.config(true, null));
-        DiagnosticRounds.Cluster cluster = new DiagnosticRounds.Cluster() {
+        ClusterView cluster = new ClusterView() {
             public List<Job> jobsOfNode(String label) {
                 return client.batch().v1().jobs().inNamespace("wgfleet-system").withLabel(DiagnosticJobFactory.NODE_LABEL, label).list().getItems();
+            }
+
+            public Collection<Job> jobs() {
+                return RoundCoordinatorTest.this.jobs();
             }
 
             public Optional<Node> node(String name) {
                 return Optional.ofNullable(client.nodes().withName(name).get());
             }
 
-            public int activeJobs() {
-                return (int) client.batch().v1().jobs().inNamespace("wgfleet-system").list().getItems().stream()
-                        .filter(DiagnosticRounds::isActive).count();
+            public Optional<WireGuardNodeReport> report(String node) {
+                return Optional.empty();
+            }
+
+            public List<String> peersOnNode(String node) {
+                return List.of();
             }
         };
         JobMetrics counting = new JobMetrics() {
@@ -60,13 +76,19 @@ class DiagnosticRoundsTest {
 
             public void createFailed() {
             }
+
+            public void finished(String outcome) {
+                finished.add(outcome);
+            }
         };
-        rounds = new DiagnosticRounds(client, factory, Clock.fixed(now, ZoneOffset.UTC), 3, java.time.Duration.ZERO, () -> cluster, counting);
+        launcher = new JobLauncher(client, factory, counting);
+        rounds = new RoundCoordinator(Clock.fixed(now, ZoneOffset.UTC), launcher, cluster, counting, 3, java.time.Duration.ZERO,
+                java.time.Duration.ofSeconds(60));
     }
 
     @AfterEach
     void tearDown() {
-        rounds.close();
+        launcher.close();
         client.close();
         server.destroy();
     }
@@ -91,7 +113,7 @@ class DiagnosticRoundsTest {
         }
         assertThat(jobs()).hasSize(1);
         assertThat(started).isEqualTo(1);
-        assertThat(rounds.status("n0", now).state()).isEqualTo(DiagnosticRounds.State.RUNNING);
+        assertThat(rounds.status("n0", now).state()).isEqualTo(NodeRound.State.RUNNING);
     }
 
     @Test
@@ -100,16 +122,16 @@ class DiagnosticRoundsTest {
             rounds.request(Map.of("n" + i, List.of("ns/p" + i)), now);
         }
         assertThat(jobs()).hasSize(3);
-        assertThat(rounds.status("n9", now).state()).isEqualTo(DiagnosticRounds.State.QUEUED);
+        assertThat(rounds.status("n9", now).state()).isEqualTo(NodeRound.State.QUEUED);
         assertThat(rounds.status("n9", now).detail()).contains("queued", "at most 3");
 
         finish("n0", "Complete");
         finish("n1", "Failed");
         rounds.drain();
-        assertThat(jobs().stream().filter(DiagnosticRounds::isActive)).hasSize(3);
+        assertThat(jobs().stream().filter(DiagnosticJobs::isActive)).hasSize(3);
         assertThat(jobs()).hasSize(5);
-        assertThat(rounds.status("n0", now).state()).isEqualTo(DiagnosticRounds.State.SUCCEEDED);
-        assertThat(rounds.status("n1", now).state()).isEqualTo(DiagnosticRounds.State.FAILED);
+        assertThat(rounds.status("n0", now).state()).isEqualTo(NodeRound.State.SUCCEEDED);
+        assertThat(rounds.status("n1", now).state()).isEqualTo(NodeRound.State.FAILED);
         assertThat(rounds.status("n1", now).detail()).contains("n1", "DeadlineExceeded", "deadline");
     }
 
@@ -134,15 +156,29 @@ class DiagnosticRoundsTest {
         rounds.request(Map.of("n0", List.of("a")), now);
         finish("n0", "Complete");
         Instant later = now.plusSeconds(1);
-        assertThat(rounds.status("n0", later).state()).isEqualTo(DiagnosticRounds.State.QUEUED);
-        assertThat(rounds.status("n0", now).state()).isEqualTo(DiagnosticRounds.State.SUCCEEDED);
+        assertThat(rounds.status("n0", later).state()).isEqualTo(NodeRound.State.QUEUED);
+        assertThat(rounds.status("n0", now).state()).isEqualTo(NodeRound.State.SUCCEEDED);
     }
 
     @Test
     void aDeletedNodeFailsItsRunningRoundNamingTheNode() {
         rounds.request(Map.of("n5", List.of("a")), now);
         client.nodes().withName("n5").delete();
-        assertThat(rounds.status("n5", now).state()).isEqualTo(DiagnosticRounds.State.FAILED);
+        assertThat(rounds.status("n5", now).state()).isEqualTo(NodeRound.State.FAILED);
         assertThat(rounds.status("n5", now).detail()).contains("node n5 was deleted");
+    }
+
+    @Test
+    void eachFinishedJobIsCountedOnceHoweverOftenItIsLookedAt() {
+        rounds.request(Map.of("n0", List.of("a")), now);
+        rounds.request(Map.of("n1", List.of("b")), now);
+        finish("n0", "Complete");
+        finish("n1", "Failed");
+        for (int i = 0; i < 3; i++) {
+            rounds.status("n0", now);
+            rounds.status("n1", now);
+            rounds.drain();
+        }
+        assertThat(finished).hasSize(2);
     }
 }

@@ -1,0 +1,98 @@
+package io.wgfleet.operator.jobs;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.wgfleet.operator.OperatorConfig;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Creates diagnostic Jobs, and runs deferred work (a round's gather delay) on a thread of
+ * its own, which the container stops at shutdown. Decides nothing about rounds.
+ */
+@Singleton
+public class JobLauncher {
+
+    /** What became of a launch, and the name of the Job it was about. */
+    public record Launch(Outcome outcome, String jobName) {
+    }
+
+    public enum Outcome {
+        CREATED,
+        /** A Job of that name exists: the same round was started a moment ago. */
+        ALREADY_EXISTS,
+        FAILED
+    }
+
+    private static final Logger LOG = Logger.getLogger(JobLauncher.class);
+
+    private final KubernetesClient client;
+    private final DiagnosticJobFactory factory;
+    private final JobMetrics metrics;
+    private final ScheduledExecutorService timer;
+
+    @Inject
+    public JobLauncher(KubernetesClient client, OperatorConfig config, JobMetrics metrics) {
+        this(client, new DiagnosticJobFactory(config.agent()), metrics);
+    }
+
+    public JobLauncher(KubernetesClient client, DiagnosticJobFactory factory, JobMetrics metrics) {
+        this.client = client;
+        this.factory = factory;
+        this.metrics = metrics;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "wgfleet-rounds");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Creates the Job of the round started {@code now} on {@code node}, probing {@code peers}. */
+    public Launch launch(Node node, List<String> peers, Instant now) {
+        Job job = factory.build(node, peers, now);
+        job.getMetadata().getAnnotations().put(DiagnosticJobs.STARTED_AT_ANNOTATION, now.toString());
+        try {
+            client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace()).resource(job).create();
+            metrics.started();
+            return new Launch(Outcome.CREATED, job.getMetadata().getName());
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409) {
+                return new Launch(Outcome.ALREADY_EXISTS, job.getMetadata().getName());
+            }
+            LOG.warnf("could not create diagnostic Job for node %s: %s", node.getMetadata().getName(), e.getMessage());
+            metrics.createFailed();
+            return new Launch(Outcome.FAILED, job.getMetadata().getName());
+        }
+    }
+
+    /** Runs {@code task} after {@code delay} on the launcher's thread; a failure is logged, not thrown. */
+    public void later(Duration delay, Runnable task) {
+        try {
+            timer.schedule(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.warnf("starting queued diagnostic rounds failed: %s", e.getMessage());
+                }
+            }, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // shutting down: the rounds die with the process and the next leader rebuilds them
+        }
+    }
+
+    @PreDestroy
+    public void close() {
+        timer.shutdownNow();
+    }
+}

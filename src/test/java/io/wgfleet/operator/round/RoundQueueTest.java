@@ -1,0 +1,155 @@
+package io.wgfleet.operator.round;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.wgfleet.testing.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RoundQueueTest {
+
+    static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
+    static final Duration GATHER = Duration.ofSeconds(1);
+
+    MutableClock clock;
+    RoundQueue queue;
+    List<Map<String, List<String>>> started;
+    Map<String, Instant> askedSince;
+    Set<String> covered;
+    Set<String> busy;
+
+    @BeforeEach
+    void setUp() {
+        clock = new MutableClock(T0);
+        queue = new RoundQueue(clock, GATHER);
+        started = new ArrayList<>();
+        askedSince = new HashMap<>();
+        covered = new java.util.HashSet<>();
+        busy = new java.util.HashSet<>();
+    }
+
+    /** Drains with {@code running} Jobs running and a bound of {@code max}. */
+    void drain(int running, int max) {
+        queue.drain(running, max, (node, since) -> {
+            askedSince.put(node, since);
+            return !covered.contains(node);
+        }, busy::contains, batch -> {
+            started.add(batch);
+            return batch.size();
+        });
+    }
+
+    @Test
+    void repeatedRequestsForOneNodeSetMergeTheirPeersAndTheLatestRequestTimeWins() {
+        assertThat(queue.offer(Map.of("n1", List.of("ns/b", "ns/a")), T0)).isTrue();
+        assertThat(queue.offer(Map.of("n1", List.of("ns/a", "ns/c")), T0.plusSeconds(2))).isFalse();
+        clock.advance(GATHER);
+        drain(0, 10);
+        assertThat(started).containsExactly(Map.of("n1", List.of("ns/a", "ns/b", "ns/c")));
+        assertThat(askedSince.get("n1")).isEqualTo(T0.plusSeconds(2));
+        assertThat(queue.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aBatchWaitsForItsGatherDelay() {
+        queue.offer(Map.of("n1", List.of("a")), T0);
+        clock.advance(GATHER.minusMillis(1));
+        drain(0, 10);
+        assertThat(started).isEmpty();
+        assertThat(queue.isWaiting("n1")).isTrue();
+        assertThat(queue.waitingNodes()).containsExactly("n1");
+
+        clock.advance(Duration.ofMillis(1));
+        drain(0, 10);
+        assertThat(started).hasSize(1);
+        assertThat(queue.isWaiting("n1")).isFalse();
+    }
+
+    @Test
+    void aBatchStartsWholeWithinTheBoundOrWaitsAndOlderBatchesGoFirst() {
+        Map<String, List<String>> pair = new LinkedHashMap<>();
+        pair.put("n2", List.of("x"));
+        pair.put("n3", List.of("y"));
+        queue.offer(pair, T0);
+        queue.offer(Map.of("n4", List.of("z")), T0);
+        clock.advance(GATHER);
+
+        drain(2, 3); // one slot: the pair does not split, and the single one behind it waits its turn
+        assertThat(started).isEmpty();
+
+        drain(1, 3); // room for the pair; then none for the single one
+        assertThat(started).containsExactly(Map.of("n2", List.of("x"), "n3", List.of("y")));
+
+        drain(2, 3);
+        assertThat(started).last().isEqualTo(Map.of("n4", List.of("z")));
+    }
+
+    @Test
+    void aBatchBiggerThanTheBoundStillStartsWhenNothingRuns() {
+        queue.offer(Map.of("n1", List.of("a"), "n2", List.of("b"), "n3", List.of("c")), T0);
+        clock.advance(GATHER);
+        drain(0, 2);
+        assertThat(started).singleElement().satisfies(b -> assertThat(b).containsOnlyKeys("n1", "n2", "n3"));
+    }
+
+    @Test
+    void aBatchOnABusyNodeWaitsWithoutHoldingUpTheOthers() {
+        queue.offer(Map.of("n1", List.of("a")), T0);
+        queue.offer(Map.of("n2", List.of("b")), T0);
+        busy.add("n1");
+        clock.advance(GATHER);
+        drain(0, 10);
+        assertThat(started).containsExactly(Map.of("n2", List.of("b")));
+        assertThat(queue.waitingNodes()).containsExactly("n1");
+    }
+
+    @Test
+    void nodesThatAlreadyHaveTheirJobLeaveTheBatchAndACoveredBatchIsDropped() {
+        queue.offer(Map.of("n1", List.of("a"), "n2", List.of("b")), T0);
+        covered.add("n1");
+        clock.advance(GATHER);
+        drain(0, 10);
+        assertThat(started).containsExactly(Map.of("n2", List.of("b")));
+
+        queue.offer(Map.of("n5", List.of("e")), T0);
+        covered.add("n5");
+        drain(0, 10); // before its gather delay, but nothing left to start: gone
+        assertThat(queue.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aBatchNobodyAsksForAgainIsAbandoned() {
+        queue.offer(Map.of("n1", List.of("a")), T0);
+        busy.add("n1");
+        clock.advance(RoundQueue.ABANDONED_AFTER.minusSeconds(1));
+        drain(0, 10);
+        assertThat(queue.isEmpty()).isFalse();
+
+        clock.advance(Duration.ofSeconds(2));
+        drain(0, 10);
+        assertThat(queue.isEmpty()).isTrue();
+        assertThat(started).isEmpty();
+    }
+
+    @Test
+    void theStarterSaysHowManyStartedAndOnlyThoseCountAgainstTheBound() {
+        queue.offer(Map.of("n1", List.of("a")), T0);
+        queue.offer(Map.of("n2", List.of("b")), T0);
+        clock.advance(GATHER);
+        List<String> order = new ArrayList<>();
+        // the first launch fails (returns 0): the second still fits under a bound of 1
+        queue.drain(0, 1, (n, s) -> true, n -> false, batch -> {
+            order.addAll(batch.keySet());
+            return batch.containsKey("n1") ? 0 : 1;
+        });
+        assertThat(order).containsExactly("n1", "n2");
+    }
+}
