@@ -96,10 +96,16 @@ class ReportsToStatusTest {
     void oneJobPerNodePerRoundAndNoMoreThanTheBoundAtOnce() {
         List<String> nodes = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            nodes.add(addNode("n" + i));
+            nodes.add("n" + i + "-" + tag);
         }
+        // The peers first, then their nodes: each node's four peers already exist when the node
+        // appears, so what is asserted does not depend on 20 creations fitting in one batch delay
+        // (on a loaded machine they did not, and the first Job held three of its four peers).
         for (int i = 0; i < 20; i++) {
             client.resource(peer(ns, "p" + i, nodes.get(i % 5), "wg0", "10.8." + i + ".0/24")).create();
+        }
+        for (int i = 0; i < 5; i++) {
+            addNode("n" + i);
         }
         await().atMost(Duration.ofSeconds(15)).until(() -> jobs().size() == 3);
         // and stays there for a second: max-concurrent-jobs=3 in the test profile
@@ -440,12 +446,25 @@ class ReportsToStatusTest {
         return client.resources(WireGuardPeer.class).inNamespace(p.getMetadata().getNamespace()).withName(p.getMetadata().getName()).get();
     }
 
+    /**
+     * A user's edit: read, change, write with the read resourceVersion. The operator may patch the
+     * status in between, and the API server then answers 409; like `kubectl edit`, read again.
+     */
     void edit(WireGuardPeer p, java.util.function.Consumer<WireGuardPeer> change) {
-        client.resources(WireGuardPeer.class).inNamespace(p.getMetadata().getNamespace()).withName(p.getMetadata().getName())
-                .edit(x -> {
-                    change.accept(x);
-                    return x;
-                });
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.resources(WireGuardPeer.class).inNamespace(p.getMetadata().getNamespace()).withName(p.getMetadata().getName())
+                        .edit(x -> {
+                            change.accept(x);
+                            return x;
+                        });
+                return;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 5) {
+                    throw e;
+                }
+            }
+        }
     }
 
     WireGuardPeer awaitUntil(WireGuardPeer p, Predicate<WireGuardPeer> ok) {

@@ -1,8 +1,8 @@
 package io.wgfleet.operator.jobs;
 
+import io.wgfleet.api.Timestamps;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
-import io.wgfleet.api.Timestamps;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package io.wgfleet.operator.publish;
 
+import io.wgfleet.api.Timestamps;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.wgfleet.api.v1alpha1.WireGuardPeer;
 import io.wgfleet.api.v1alpha1.WireGuardPeerStatus;
@@ -98,8 +99,8 @@ public class StatusPublisher {
         if (mg != cg) {
             return mg > cg ? mine : cached;
         }
-        Instant ct = cached.getDiagnosisRound() == null ? null : RoundPlanner.parse(cached.getDiagnosisRound().getRequestedAt());
-        Instant mt = mine.getDiagnosisRound() == null ? null : RoundPlanner.parse(mine.getDiagnosisRound().getRequestedAt());
+        Instant ct = cached.getDiagnosisRound() == null ? null : Timestamps.parse(cached.getDiagnosisRound().getRequestedAt());
+        Instant mt = mine.getDiagnosisRound() == null ? null : Timestamps.parse(mine.getDiagnosisRound().getRequestedAt());
         // same generation: ours unless the cache holds a later round (another writer)
         return mt != null && (ct == null || !mt.isBefore(ct)) ? mine : cached;
     }

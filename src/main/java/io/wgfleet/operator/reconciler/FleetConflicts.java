@@ -97,5 +97,4 @@ final class FleetConflicts {
                 List.of("Give each peer on " + iface + " disjoint allowedIPs; overlapping peers: " + String.join(", ", others) + ".",
                         "If one remote routes a subnet behind another, declare the subnet on that remote only."));
     }
-
 }

@@ -1,5 +1,6 @@
 package io.wgfleet.operator.round;
 
+import io.wgfleet.api.Timestamps;
 import io.wgfleet.api.v1alpha1.WireGuardNodeReport;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +26,7 @@ public record NodeRound(String node, State state, String jobName, String detail,
         if (report == null || report.getSpec() == null) {
             return false;
         }
-        Instant t = RoundPlanner.parse(report.getSpec().getCollectionTime());
+        Instant t = Timestamps.parse(report.getSpec().getCollectionTime());
         if (t == null) {
             return false;
         }

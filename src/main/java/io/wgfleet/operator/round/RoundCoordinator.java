@@ -1,5 +1,6 @@
 package io.wgfleet.operator.round;
 
+import io.wgfleet.api.Timestamps;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.wgfleet.api.v1alpha1.DiagnosisRound;
@@ -68,7 +69,7 @@ public class RoundCoordinator {
     public PlannedRound begin(WireGuardPeer peer, WireGuardPeerStatus previous, List<String> roundNodes, Duration interval,
                               Instant now) {
         DiagnosisRound previousRound = previous == null ? null : previous.getDiagnosisRound();
-        Instant previousAt = previousRound == null ? null : RoundPlanner.parse(previousRound.getRequestedAt());
+        Instant previousAt = previousRound == null ? null : Timestamps.parse(previousRound.getRequestedAt());
         boolean previousComplete = previousAt != null && roundNodes.stream().allMatch(n -> answered(n, previousAt));
         PlannedRound round = RoundPlanner.plan(peer, previousRound, previousComplete, interval, now);
         Map<String, List<String>> peersByNode = new TreeMap<>();
@@ -95,7 +96,7 @@ public class RoundCoordinator {
         if (previous == null || previous.getTargetNodes() == null || previous.getDiagnosisRound() == null) {
             return null;
         }
-        Instant since = RoundPlanner.parse(previous.getDiagnosisRound().getRequestedAt());
+        Instant since = Timestamps.parse(previous.getDiagnosisRound().getRequestedAt());
         if (since == null) {
             return null;
         }

@@ -29,7 +29,7 @@ public final class RoundPlanner {
         long generation = peer.getMetadata().getGeneration() == null ? 0 : peer.getMetadata().getGeneration();
         Map<String, String> annotations = peer.getMetadata().getAnnotations();
         String request = annotations == null ? null : annotations.get(WireGuardPeer.DIAGNOSE_ANNOTATION);
-        Instant previousAt = previous == null ? null : parse(previous.getRequestedAt());
+        Instant previousAt = previous == null ? null : Timestamps.parse(previous.getRequestedAt());
         if (previousAt == null) {
             return new PlannedRound(now, FIRST, generation, request);
         }
@@ -43,9 +43,5 @@ public final class RoundPlanner {
             return new PlannedRound(now, INTERVAL, generation, previous.getHandledRequest());
         }
         return new PlannedRound(previousAt, previous.getTrigger(), generation, previous.getHandledRequest());
-    }
-
-    public static Instant parse(String t) {
-        return Timestamps.parse(t);
     }
 }
