@@ -98,7 +98,7 @@ public final class ReportMapper {
                         a.getWindowMillis())),
                 map(r.getDns(), (DnsResult d) -> new NodeFacts.Dns(d.getInterfaceName(), d.getPeerPublicKey(), d.getHostname(),
                         d.getResolved(), d.getInUse(), d.getError())),
-                map(r.getHandshakeProbes(), (HandshakeProbe p) -> new NodeFacts.HandshakeProbe(p.getInterfaceName(),
+                map(r.getHandshakeProbes(), (HandshakeProbe p) -> new NodeFacts.ProvokedHandshake(p.getInterfaceName(),
                         p.getPeerPublicKey(), p.getTarget(), instant(p.getProvokedAt(), "handshake probe provokedAt", notes),
                         p.getWaitedMillis(), p.getTxDelta(), p.getRxDelta(), p.getHandshakeCompleted(), p.getReplied(), p.getError())),
                 map(r.getMtuProbes(), (MtuProbe m) -> new NodeFacts.MtuProbe(m.getInterfaceName(), m.getPeerPublicKey(),
