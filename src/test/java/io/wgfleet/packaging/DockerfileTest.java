@@ -49,8 +49,7 @@ class DockerfileTest {
     @Test
     void theOperatorRunsAsTheNonRootUserTheChartExpects() {
         assertThat(dockerfile).containsPattern("(?m)^USER 185$");
-        Deployment d = (Deployment) ManifestsTest.parse("deployment", ChartRenderer.documents(new ChartRenderer()
-                .render("deployment.yaml", new ChartRenderer().defaultValues(), "ns")).get(0));
+        Deployment d = ManifestsTest.one(ManifestsTest.rendered(HelmChart.defaultValues()), Deployment.class);
         assertThat(d.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsUser()).isEqualTo(185L);
     }
 

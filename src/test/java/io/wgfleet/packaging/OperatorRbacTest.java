@@ -168,7 +168,7 @@ class OperatorRbacTest {
     /** Every metric the Grafana dashboard queries is one the operator exports. */
     void dashboardQueriesOnlyKnownMetrics() throws Exception {
         String metrics = RestAssured.get("/q/metrics").asString();
-        String dashboard = Files.readString(ChartRenderer.CHART.resolve("dashboards/wgfleet.json"));
+        String dashboard = Files.readString(HelmChart.CHART.resolve("dashboards/wgfleet.json"));
         Matcher m = Pattern.compile("\\b((?:wgfleet|wireguard)_[a-z_]+)").matcher(dashboard);
         Set<String> names = new TreeSet<>();
         while (m.find()) {
