@@ -9,7 +9,8 @@ missing_packages() {
   while read -r group cmd pkg rest; do
     case $group in ''|'#'*) continue ;; esac
     for want in "$@"; do
-      if [ "$group" = "$want" ] && ! command -v "$cmd" >/dev/null 2>&1; then echo "$pkg"; fi
+      # sbin too: a user's PATH often lacks it, and nft and ip live there
+      if [ "$group" = "$want" ] && ! PATH="$PATH:/usr/sbin:/sbin" command -v "$cmd" >/dev/null 2>&1; then echo "$pkg"; fi
     done
   done < "$packages_file"
 }
@@ -27,6 +28,6 @@ install_missing() {
   fi
   echo "$who: installing the missing packages $need (groups: $*; list: lab/packages.txt)" >&2
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $cmd
+  DEBIAN_FRONTEND=noninteractive $cmd -q
   [ -z "$(missing_packages "$@")" ]
 }
