@@ -127,7 +127,7 @@ public final class ScenarioRunner {
                     }
                     Node node = nb.build();
                     client.nodes().resource(node).createOr(x -> x.update());
-                    kubelet.register(nodeName(s, m.name()), machines.get(m.name()).runner());
+                    kubelet.register(nodeName(s, m.name()), machines.get(m.name()));
                 }
                 kubectl(applyYaml(s, keys, secrets), "apply", "--validate=false", "-f", "-");
                 // the operator's first round runs now; steps start once it is over, so each
