@@ -44,7 +44,8 @@ public final class ScenarioRunner {
     }
 
     public static final String SCENARIO_LABEL = "wgfleet.io/lab-scenario";
-    static final Duration ROUND_TIMEOUT = Duration.ofSeconds(60);
+    /** A bound, not a measurement: a Job run as a container starts a JVM in it, slow on a loaded machine. */
+    static final Duration ROUND_TIMEOUT = Duration.ofSeconds(120);
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{(key|psk):([^}]*)}");
 
     private final KubernetesClient client;
