@@ -21,11 +21,15 @@ public final class LabImage implements AutoCloseable {
     private final Path work;
     private final String tag;
     private final long buildSeconds;
+    /** Ctrl-C does not run @AfterAll or finally blocks: remove the image from a hook as well. */
+    private final Thread hook = new Thread(this::clean, "lab-image-cleanup");
+    private boolean cleaned;
 
     private LabImage(Path work, String tag, long buildSeconds) {
         this.work = work;
         this.tag = tag;
         this.buildSeconds = buildSeconds;
+        Runtime.getRuntime().addShutdownHook(hook);
     }
 
     /** Null when the lab can run the Jobs as containers, else why not. */
@@ -40,6 +44,20 @@ public final class LabImage implements AutoCloseable {
             return "target/quarkus-app is missing (mvn package)";
         }
         return null;
+    }
+
+    /** Whether the base image is in podman's storage already, so that a build takes seconds, not minutes. */
+    public static boolean baseCached() {
+        try {
+            Process p = new ProcessBuilder("podman", "image", "exists", "docker.io/library/debian:bookworm-slim")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Builds the image (minutes when the base must be bootstrapped, seconds with cached layers). */
@@ -72,6 +90,19 @@ public final class LabImage implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // shutting down: this may be the hook itself
+        }
+        clean();
+    }
+
+    private synchronized void clean() {
+        if (cleaned) {
+            return;
+        }
+        cleaned = true;
         try {
             int exit = imageSh(work, work.resolve("clean.log"), "--clean");
             if (exit != 0) {

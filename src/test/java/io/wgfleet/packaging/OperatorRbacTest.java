@@ -238,11 +238,21 @@ class OperatorRbacTest {
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> readyStatus(name).equals(status));
     }
 
+    /** A user's edit: read, change, write; on 409 (the operator wrote the status in between) read again, as kubectl edit would. */
     void edit(String name, Consumer<WireGuardPeer> change) {
-        test.resources(WireGuardPeer.class).inNamespace(NS).withName(name).edit(p -> {
-            change.accept(p);
-            return p;
-        });
+        for (int attempt = 1; ; attempt++) {
+            try {
+                test.resources(WireGuardPeer.class).inNamespace(NS).withName(name).edit(p -> {
+                    change.accept(p);
+                    return p;
+                });
+                return;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 5) {
+                    throw e;
+                }
+            }
+        }
     }
 
     List<io.fabric8.kubernetes.api.model.Event> events(String name) {
