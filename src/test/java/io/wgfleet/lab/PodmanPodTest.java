@@ -9,12 +9,11 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.wgfleet.operator.OperatorConfig;
 import io.wgfleet.operator.jobs.DiagnosticJobFactory;
+import io.wgfleet.operator.jobs.DiagnosticJobFactoryTest;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,11 +23,13 @@ import org.junit.jupiter.api.Test;
  */
 class PodmanPodTest {
 
+    static final OperatorConfig.Agent AGENT = DiagnosticJobFactoryTest.config(true, null);
+
     static final PodmanPod.NodeView NODE = new PodmanPod.NodeView("healthy-client", "wgfa-abc123-client",
             Path.of("/tmp/wgfa-abc123-x/run/client"), Path.of("/etc/netns/wgfa-abc123-client/hosts"));
 
     static PodSpec operatorsPod() {
-        return new DiagnosticJobFactory(agent()).build(new NodeBuilder().withNewMetadata().withName("healthy-client").withUid("u")
+        return new DiagnosticJobFactory(AGENT).build(new NodeBuilder().withNewMetadata().withName("healthy-client").withUid("u")
                 .endMetadata().build(), List.of("healthy/to-server"), Instant.parse("2026-12-01T00:00:00Z"))
                 .getSpec().getTemplate().getSpec();
     }
@@ -57,7 +58,7 @@ class PodmanPodTest {
         String entrypoint = pairs(argv, "--entrypoint").get(0);
         assertThat(entrypoint).startsWith("[\"java\",").contains("\"io.wgfleet.agent.AgentMain\"", "\"--node\",\"healthy-client\"",
                 "\"--peers\",\"healthy/to-server\"");
-        assertThat(argv.get(argv.size() - 1)).as("the image, with no args after it").isEqualTo("img");
+        assertThat(argv.get(argv.size() - 1)).as("the image, with no args after it").isEqualTo(AGENT.image());
     }
 
     @Test
@@ -92,22 +93,4 @@ class PodmanPodTest {
         return Collections.unmodifiableList(out);
     }
 
-    static OperatorConfig.Agent agent() {
-        return new OperatorConfig.Agent() {
-            public String image() { return "img"; }
-            public String imagePullPolicy() { return "IfNotPresent"; }
-            public String namespace() { return "wgfleet-system"; }
-            public String serviceAccount() { return "wgfleet-agent"; }
-            public Duration activeDeadline() { return Duration.ofSeconds(60); }
-            public Duration ttlAfterFinished() { return Duration.ofMinutes(10); }
-            public Duration batchDelay() { return Duration.ofSeconds(1); }
-            public int maxConcurrentJobs() { return 10; }
-            public String cpuRequest() { return "50m"; }
-            public String memoryRequest() { return "128Mi"; }
-            public String memoryLimit() { return "256Mi"; }
-            public boolean tolerateAllTaints() { return true; }
-            public Optional<String> tolerations() { return Optional.empty(); }
-            public String probeWait() { return "5.5s"; }
-        };
-    }
 }

@@ -3,6 +3,7 @@ package io.wgfleet.operator.reconciler;
 import io.fabric8.kubernetes.api.model.Node;
 import io.wgfleet.api.v1alpha1.WireGuardPeer;
 import io.wgfleet.api.v1alpha1.WireGuardPeerStatus;
+import io.wgfleet.diagnosis.SpecValidation;
 import io.wgfleet.operator.NodeTargets;
 import io.wgfleet.operator.SpecValidator;
 import io.wgfleet.operator.cache.ClusterCache;
@@ -38,7 +39,7 @@ public class Prechecks {
     }
 
     public Placement check(WireGuardPeer peer, WireGuardPeerStatus previous, List<Node> allNodes) {
-        List<SpecValidator.Problem> problems = SpecValidator.validate(peer.getSpec());
+        List<SpecValidation.Problem> problems = SpecValidator.validate(peer.getSpec());
         if (!problems.isEmpty()) {
             return new Placement(List.of(), PrecheckVerdicts.invalidSpec(problems));
         }
