@@ -1,12 +1,13 @@
 # One image for the operator and the node agent (the diagnostic Jobs run
-# io.wgfleet.agent.AgentMain from it). Not built in CI: the build machines have no
-# Docker engine. Build it with:
+# io.wgfleet.agent.AgentMain from it). CI builds it with podman (./image.sh) and runs the
+# shipped lab scenarios with the agent inside it. With Docker:
 #   mvn -B package -DskipTests && docker build -t ghcr.io/wgfleet/wgfleet:0.1.0 .
 FROM debian:bookworm-slim
 
 # The agent's tools come from the distribution, nothing downloaded by hand:
 #   wg (wireguard-tools), ip (iproute2), nft (nftables), conntrack, ping (iputils-ping);
 #   getent and cat are in the base image (libc-bin, coreutils).
+# The check loops: RUN uses /bin/sh (dash), whose `command -v a b c` looks at the first name only.
 # --no-install-recommends keeps wireguard-tools from pulling in a kernel image.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
@@ -14,7 +15,7 @@ RUN apt-get update \
       wireguard-tools iproute2 nftables conntrack iputils-ping \
       ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
- && command -v wg ip nft conntrack ping getent cat \
+ && for tool in wg ip nft conntrack ping getent cat; do command -v "$tool" >/dev/null || { echo "missing tool: $tool" >&2; exit 1; }; done \
  && useradd --uid 185 --no-create-home --shell /usr/sbin/nologin wgfleet
 
 # The Quarkus fast-jar layout; the agent's Job starts java with

@@ -6,7 +6,7 @@ import io.wgfleet.agent.collect.FactCollector;
 import io.wgfleet.agent.collect.HandshakeProber;
 import io.wgfleet.agent.collect.MtuProber;
 import io.wgfleet.agent.collect.NodeCommands;
-import io.wgfleet.agent.collect.NodeFacts;
+import io.wgfleet.agent.collect.CollectedFacts;
 import io.wgfleet.agent.collect.ProbeTarget;
 import io.wgfleet.agent.exec.CommandResult;
 import io.wgfleet.agent.exec.CommandRunner;
@@ -116,7 +116,7 @@ public final class NodeAgent {
                 probeRoutes.add(IpAddress.parse(a).toString());
             }
         });
-        NodeFacts nf = facts.collect(dump, probeRoutes, hostEndpoints, spec);
+        CollectedFacts nf = facts.collect(dump, probeRoutes, hostEndpoints, spec);
         nf.addresses().forEach(a -> localAddresses.add(a.cidr().substring(0, a.cidr().indexOf('/'))));
         for (WireGuardPeer p : declared) {
             targets.add(target(p, dump, localAddresses));

@@ -30,7 +30,7 @@ public record NodeFacts(
         List<FirewallRule> firewallRules,
         List<Arrivals> arrivals,
         List<Dns> dns,
-        List<HandshakeProbe> handshakeProbes,
+        List<ProvokedHandshake> handshakeProbes,
         List<MtuProbe> mtuProbes,
         List<Nat> natFindings,
         List<CollectionError> collectionErrors,
@@ -141,7 +141,7 @@ public record NodeFacts(
     }
 
     /** A provoked handshake: one packet sent into the tunnel and what followed. */
-    public record HandshakeProbe(String interfaceName, String peerPublicKey, String target, Instant provokedAt,
+    public record ProvokedHandshake(String interfaceName, String peerPublicKey, String target, Instant provokedAt,
                                  Long waitedMillis, Long txDelta, Long rxDelta, Boolean handshakeCompleted,
                                  Boolean replied, String error) {
     }

@@ -1,6 +1,6 @@
 package io.wgfleet.diagnosis;
 
-import io.wgfleet.diagnosis.NodeFacts.HandshakeProbe;
+import io.wgfleet.diagnosis.NodeFacts.ProvokedHandshake;
 import io.wgfleet.diagnosis.net.Endpoint;
 
 import java.util.ArrayList;
@@ -27,7 +27,7 @@ final class OneSidedCheck implements LayerCheck {
         String endpoint = e == null ? "(no endpoint)" : e.toString();
         String host = e == null ? "the remote" : e.host();
         int port = e == null ? 51820 : e.port();
-        HandshakeProbe p = local.probe;
+        ProvokedHandshake p = local.probe;
         String provoked = p != null && local.provokedWithoutHandshake()
                 ? "a handshake provoked towards " + Values.orDefault(p.target(), "the tunnel") + " got no reply within "
                 + Values.orZero(p.waitedMillis()) + " ms" + " (tx +" + Values.orZero(p.txDelta()) + " B, rx +"

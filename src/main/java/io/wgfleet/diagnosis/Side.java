@@ -1,7 +1,7 @@
 package io.wgfleet.diagnosis;
 
 import io.wgfleet.diagnosis.NodeFacts.Arrivals;
-import io.wgfleet.diagnosis.NodeFacts.HandshakeProbe;
+import io.wgfleet.diagnosis.NodeFacts.ProvokedHandshake;
 import io.wgfleet.diagnosis.NodeFacts.Interface;
 import io.wgfleet.diagnosis.NodeFacts.Nat;
 import io.wgfleet.diagnosis.NodeFacts.Peer;
@@ -23,10 +23,10 @@ final class Side {
     final Peer peer;             // this side's entry for the other end; null when absent
     final DeclaredPeer declared; // null for a dangling remote reference
     final boolean local;
-    final HandshakeProbe probe;  // null when nothing was provoked here
+    final ProvokedHandshake probe;  // null when nothing was provoked here
     private List<IpAddress> nodeAddresses;
 
-    Side(String node, NodeFacts facts, Interface iface, Peer peer, DeclaredPeer declared, boolean local, HandshakeProbe probe) {
+    Side(String node, NodeFacts facts, Interface iface, Peer peer, DeclaredPeer declared, boolean local, ProvokedHandshake probe) {
         this.node = node == null ? "(unknown node)" : node;
         this.facts = facts;
         this.iface = iface;

@@ -1,7 +1,7 @@
 package io.wgfleet.diagnosis;
 
 import io.wgfleet.diagnosis.NodeFacts.Dns;
-import io.wgfleet.diagnosis.NodeFacts.HandshakeProbe;
+import io.wgfleet.diagnosis.NodeFacts.ProvokedHandshake;
 import io.wgfleet.diagnosis.NodeFacts.Interface;
 import io.wgfleet.diagnosis.NodeFacts.MtuProbe;
 import io.wgfleet.diagnosis.NodeFacts.Peer;
@@ -178,11 +178,11 @@ final class Tunnel {
         return in.local() != null && in.local().nodeName() != null ? in.local().nodeName() : "(unknown node)";
     }
 
-    private static HandshakeProbe probeFor(NodeFacts f, String iface, String key) {
+    private static ProvokedHandshake probeFor(NodeFacts f, String iface, String key) {
         if (key == null) {
             return null;
         }
-        for (HandshakeProbe p : f.handshakeProbes()) {
+        for (ProvokedHandshake p : f.handshakeProbes()) {
             if (key.equals(p.peerPublicKey()) && (p.interfaceName() == null || p.interfaceName().equals(iface))) {
                 return p;
             }
@@ -222,7 +222,7 @@ final class Tunnel {
             NodeFacts f = input.local();
             Interface iface = f.findInterface(declared.interfaceName());
             Peer peer = iface == null ? null : iface.findPeer(declared.publicKey());
-            HandshakeProbe probe = iface == null ? null : probeFor(f, iface.name(), declared.publicKey());
+            ProvokedHandshake probe = iface == null ? null : probeFor(f, iface.name(), declared.publicKey());
             local = new Side(nodeName, f, iface, peer, declared, true, probe);
             if (peer != null) {
                 localRunningEndpoint = Tolerant.endpoint(peer.endpoint());

@@ -2,7 +2,7 @@ package io.wgfleet.diagnosis;
 
 import io.wgfleet.diagnosis.NodeFacts.Arrivals;
 import io.wgfleet.diagnosis.NodeFacts.FirewallRule;
-import io.wgfleet.diagnosis.NodeFacts.HandshakeProbe;
+import io.wgfleet.diagnosis.NodeFacts.ProvokedHandshake;
 import io.wgfleet.diagnosis.NodeFacts.Peer;
 
 import java.util.ArrayList;
@@ -37,7 +37,7 @@ final class Wording {
 
     /** What a provoked handshake did. */
     static String probe(Side s) {
-        HandshakeProbe p = s.probe;
+        ProvokedHandshake p = s.probe;
         if (p.error() != null) {
             return s.node + " handshake probe could not run: " + p.error();
         }

@@ -4,6 +4,7 @@ import io.wgfleet.api.v1alpha1.DiagnosisSettings;
 import io.wgfleet.api.v1alpha1.WireGuardPeerSpec;
 import io.wgfleet.diagnosis.DeclaredPeer;
 import io.wgfleet.diagnosis.SpecValidation;
+import io.wgfleet.diagnosis.SpecValidation.Problem;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,14 +25,6 @@ import java.util.regex.Pattern;
  * problem in the spec's field order.
  */
 public final class SpecValidator {
-
-    /** One wrong field: where, what value, and why. */
-    public record Problem(String field, String value, String why) {
-        @Override
-        public String toString() {
-            return value == null ? field + ": " + why : field + " '" + value + "': " + why;
-        }
-    }
 
     static final Duration MIN_INTERVAL = Duration.ofSeconds(30);
     private static final Pattern DURATION = Pattern.compile("^(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?$");
@@ -55,9 +48,7 @@ public final class SpecValidator {
         DeclaredPeer declared = new DeclaredPeer(null, spec.getInterfaceName(), spec.getPublicKey(), spec.getEndpoint(),
                 spec.getAllowedIPs(), spec.getPersistentKeepalive(), spec.getPresharedKeySecretRef() != null,
                 spec.getProbeAddress());
-        for (SpecValidation.Problem p : SpecValidation.of(declared).problems()) {
-            problems.add(new Problem(p.field(), p.value(), p.why()));
-        }
+        problems.addAll(SpecValidation.of(declared).problems());
 
         boolean hasSelector = spec.getNodeSelector() != null && !spec.getNodeSelector().isEmpty();
         boolean hasNodeName = spec.getNodeName() != null && !spec.getNodeName().isEmpty();

@@ -82,7 +82,7 @@ public class DiagnosisBenchmark {
         }
         for (int i = 0; i < NODES; i++) {
             List<NodeFacts.Peer> peers = new ArrayList<>();
-            List<NodeFacts.HandshakeProbe> probes = new ArrayList<>();
+            List<NodeFacts.ProvokedHandshake> probes = new ArrayList<>();
             List<NodeFacts.MtuProbe> mtu = new ArrayList<>();
             List<NodeFacts.FirewallRule> fw = new ArrayList<>();
             List<NodeFacts.SourceCount> sources = new ArrayList<>();
@@ -94,7 +94,7 @@ public class DiagnosisBenchmark {
                 String endpoint = outer(k) + ":" + (f == 4 ? 51821 : 51820);
                 peers.add(new NodeFacts.Peer(peerKey, endpoint, List.of(tunnel(k) + "/32"), failing ? 0L : hs,
                         failing ? 0L : 348L, failing ? 148L : 404L, null, null));
-                probes.add(new NodeFacts.HandshakeProbe("wg0", peerKey, tunnel(k), collected.minusSeconds(8),
+                probes.add(new NodeFacts.ProvokedHandshake("wg0", peerKey, tunnel(k), collected.minusSeconds(8),
                         failing ? 5300L : 150L, 148L, failing ? 0L : 92L, !failing, !failing, null));
                 if (f == 5) {
                     mtu.add(new NodeFacts.MtuProbe("wg0", peerKey, tunnel(k), 1000, 1392, List.of(56, 1000, 1392)));

@@ -156,7 +156,7 @@ class DiagnosisEngineTest {
     void renumberedServerSecondsAfterAHandshakeIsStillStaleEndpointDNS() {
         Lab lab = new Lab();
         lab.clientDecl = Lab.withEndpoint(lab.clientDecl, "wgs.lab.example:51820");
-        lab.client.probe = new NodeFacts.HandshakeProbe("wg0", lab.serverKey, "10.77.0.1", Lab.COLLECTED.minusSeconds(8), 5500L,
+        lab.client.probe = new NodeFacts.ProvokedHandshake("wg0", lab.serverKey, "10.77.0.1", Lab.COLLECTED.minusSeconds(8), 5500L,
                 148L, 0L, false, false, null);
         // as the agent reports it: the endpoint in use with its port
         lab.client.dns.add(new NodeFacts.Dns("wg0", lab.serverKey, "wgs.lab.example", List.of("192.0.2.10"), "192.0.2.1:51820", null));
@@ -171,7 +171,7 @@ class DiagnosisEngineTest {
     @Test
     void dropRuleAddedAfterAHandshakeIsUDPPortBlocked() {
         Lab lab = new Lab();
-        lab.client.probe = new NodeFacts.HandshakeProbe("wg0", lab.serverKey, "10.77.0.1", Lab.COLLECTED.minusSeconds(8), 5500L,
+        lab.client.probe = new NodeFacts.ProvokedHandshake("wg0", lab.serverKey, "10.77.0.1", Lab.COLLECTED.minusSeconds(8), 5500L,
                 148L, 0L, false, false, null);
         lab.server.firewall.add(new NodeFacts.FirewallRule("nftables", 51820, "inet", "lab_filter", "input", 2L, "drop",
                 "udp dport 51820 counter packets 3 bytes 444 drop", 3L));
@@ -262,7 +262,7 @@ class DiagnosisEngineTest {
         String wrong = Lab.key(lab.random);
         lab.clientDecl = Lab.withKey(lab.clientDecl, wrong);
         lab.client.peer.key = wrong;
-        lab.client.probe = new NodeFacts.HandshakeProbe("wg0", wrong, "10.77.0.1", Lab.COLLECTED.minusSeconds(8), 5300L,
+        lab.client.probe = new NodeFacts.ProvokedHandshake("wg0", wrong, "10.77.0.1", Lab.COLLECTED.minusSeconds(8), 5300L,
                 148L, 0L, false, false, null);
         Diagnosis d = lab.diagnoseClient();
         assertThat(d.reason()).isEqualTo(Reason.PublicKeyMismatch);
@@ -350,7 +350,7 @@ class DiagnosisEngineTest {
         Lab lab = new Lab();
         lab.server.peer.allowed = List.of("10.77.0.3/32");
         lab.client.peer.rx = 92; // measured: recent / 92 / 404
-        lab.client.probe = new NodeFacts.HandshakeProbe("wg0", lab.serverKey, "10.77.0.1", Lab.COLLECTED.minusSeconds(8),
+        lab.client.probe = new NodeFacts.ProvokedHandshake("wg0", lab.serverKey, "10.77.0.1", Lab.COLLECTED.minusSeconds(8),
                 5300L, 404L, 92L, true, false, null);
         Diagnosis d = lab.diagnoseClient();
         assertThat(d.reason()).isEqualTo(Reason.AllowedIPsMismatch);
@@ -365,7 +365,7 @@ class DiagnosisEngineTest {
         Lab lab = new Lab();
         lab.clientDecl = new DeclaredPeer("lab/to-server", "wg0", lab.serverKey, "192.0.2.1:51820", List.of("10.77.0.1/32"),
                 null, false, null);
-        lab.client.probe = new NodeFacts.HandshakeProbe("wg0", lab.serverKey, "10.77.0.5", Lab.COLLECTED.minusSeconds(8),
+        lab.client.probe = new NodeFacts.ProvokedHandshake("wg0", lab.serverKey, "10.77.0.5", Lab.COLLECTED.minusSeconds(8),
                 5300L, 148L, 92L, true, false, null);
         Diagnosis d = DiagnosisEngine.diagnose(lab.clientOneSided());
         assertThat(d.reason()).isEqualTo(Reason.AllowedIPsMismatch);
@@ -376,7 +376,7 @@ class DiagnosisEngineTest {
     void allowedIpsRoutedViaAnotherDeviceIsRouteConflict() {
         Lab lab = new Lab();
         lab.client.routes.add(new NodeFacts.Route("10.77.0.1", "eth1", "10.0.0.1", "10.0.0.5", null));
-        lab.client.probe = new NodeFacts.HandshakeProbe("wg0", lab.serverKey, "10.77.0.1", Lab.COLLECTED.minusSeconds(8),
+        lab.client.probe = new NodeFacts.ProvokedHandshake("wg0", lab.serverKey, "10.77.0.1", Lab.COLLECTED.minusSeconds(8),
                 5300L, 148L, 92L, true, false, null);
         Diagnosis d = lab.diagnoseClient();
         assertThat(d.reason()).isEqualTo(Reason.RouteConflict);
@@ -421,7 +421,7 @@ class DiagnosisEngineTest {
     void natedClientWithoutKeepaliveAndStaleHandshakeIsKeepaliveMissing() {
         Lab lab = natLab();
         lab.client.peer.hs = Lab.COLLECTED_S - 300;
-        lab.client.probe = new NodeFacts.HandshakeProbe("wg0", lab.serverKey, "10.77.0.1", Lab.COLLECTED.minusSeconds(8),
+        lab.client.probe = new NodeFacts.ProvokedHandshake("wg0", lab.serverKey, "10.77.0.1", Lab.COLLECTED.minusSeconds(8),
                 5300L, 148L, 0L, false, false, null);
         lab.client.peer.rx = 348;
         Diagnosis d = lab.diagnoseClient();
@@ -434,7 +434,7 @@ class DiagnosisEngineTest {
     void serverProbeToIdleNatedClientIsKeepaliveMissing() {
         Lab lab = natLab();
         // measured: server to client after idle fails while the session is still young
-        lab.server.probe = new NodeFacts.HandshakeProbe("wg0", lab.clientKey, "10.77.0.2", Lab.COLLECTED.minusSeconds(8),
+        lab.server.probe = new NodeFacts.ProvokedHandshake("wg0", lab.clientKey, "10.77.0.2", Lab.COLLECTED.minusSeconds(8),
                 5300L, 96L, 0L, false, false, null);
         Diagnosis d = DiagnosisEngine.diagnose(lab.serverInFleet());
         assertThat(d.reason()).isEqualTo(Reason.KeepaliveMissing);

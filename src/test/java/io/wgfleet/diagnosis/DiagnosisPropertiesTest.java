@@ -243,9 +243,9 @@ class DiagnosisPropertiesTest {
             dns.add(new NodeFacts.Dns(pick(r, WORDS), key.get(), pick(r, null, "wgs.example", "other"), strings(r, ADDRESSES, 2),
                     pick(r, ADDRESSES), pick(r, null, "NXDOMAIN")));
         }
-        List<NodeFacts.HandshakeProbe> probes = new ArrayList<>();
+        List<NodeFacts.ProvokedHandshake> probes = new ArrayList<>();
         for (int i = r.nextInt(2); i > 0; i--) {
-            probes.add(new NodeFacts.HandshakeProbe(pick(r, WORDS), key.get(), pick(r, ADDRESSES), pick(r, null, collected),
+            probes.add(new NodeFacts.ProvokedHandshake(pick(r, WORDS), key.get(), pick(r, ADDRESSES), pick(r, null, collected),
                     pick(r, null, 0L, 5300L, -1L), pick(r, null, 0L, 148L), pick(r, null, 0L, 92L), pick(r, null, true, false),
                     pick(r, null, true, false), pick(r, null, null, "ping: permission denied")));
         }

@@ -38,7 +38,7 @@ final class Lab {
         // client's entry for the server: healthy two-ping exchange
         client.peer = new PeerB(serverKey, "192.0.2.1:51820", List.of("10.77.0.1/32"), COLLECTED_S - 10, 348, 404);
         server.peer = new PeerB(clientKey, "192.0.2.2:51820", List.of("10.77.0.2/32"), COLLECTED_S - 10, 404, 348);
-        client.probe = new NodeFacts.HandshakeProbe("wg0", serverKey, "10.77.0.1", COLLECTED.minusSeconds(8), 150L,
+        client.probe = new NodeFacts.ProvokedHandshake("wg0", serverKey, "10.77.0.1", COLLECTED.minusSeconds(8), 150L,
                 148L, 92L, true, true, null);
         server.arrivals.add(new NodeFacts.Arrivals(51820, 3L,
                 List.of(new NodeFacts.SourceCount("192.0.2.2", 3L, 480L)), 6000L));
@@ -58,7 +58,7 @@ final class Lab {
         client.peer.hs = 0;
         client.peer.rx = 0;
         client.peer.tx = 148;
-        client.probe = new NodeFacts.HandshakeProbe("wg0", client.peer.key, "10.77.0.1", COLLECTED.minusSeconds(8), 5300L,
+        client.probe = new NodeFacts.ProvokedHandshake("wg0", client.peer.key, "10.77.0.1", COLLECTED.minusSeconds(8), 5300L,
                 148L, 0L, false, false, null);
         server.peer.hs = 0;
         server.peer.rx = 0;
@@ -126,7 +126,7 @@ final class Lab {
         final List<String> tunnelAddresses = new ArrayList<>();
         final List<NodeFacts.Address> addresses = new ArrayList<>();
         PeerB peer;
-        NodeFacts.HandshakeProbe probe;
+        NodeFacts.ProvokedHandshake probe;
         Instant collected = COLLECTED;
         final List<NodeFacts.Route> routes = new ArrayList<>();
         final List<NodeFacts.FirewallRule> firewall = new ArrayList<>();
@@ -162,7 +162,7 @@ final class Lab {
                 }
                 ifs.add(new NodeFacts.Interface(ifName, publicKey, listenPort, bound, tunnelAddresses, mtu, true, peers));
             }
-            List<NodeFacts.HandshakeProbe> probes = probe == null ? List.of() : List.of(probe);
+            List<NodeFacts.ProvokedHandshake> probes = probe == null ? List.of() : List.of(probe);
             return new NodeFacts(name, collected, ifs, addresses, routes, firewall, arrivals, dns, probes, mtuProbes, nat,
                     errors, List.of());
         }

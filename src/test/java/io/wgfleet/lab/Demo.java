@@ -38,8 +38,18 @@ public final class Demo {
         }
         List<String> table = new ArrayList<>();
         int failed = 0;
-        try (LabSession session = LabSession.start(WORK)) {
-            step("Embedded API server " + session.apiUrl() + " (loopback only), operator pid running, lab kubelet serving the lab nodes.\n"
+        // the agent in its image when that is cheap (podman and a local base: a build of seconds),
+        // else the production agent as a host process: the fast default
+        String noContainers = LabImage.unavailableReason();
+        if (noContainers == null && !LabImage.baseCached()) {
+            noContainers = "no local base image yet (sudo ./image.sh once builds it)";
+        }
+        LabImage image = noContainers == null ? LabImage.build(WORK.resolve("image")) : null;
+        try (LabSession session = image == null ? LabSession.start(WORK) : LabSession.startWithContainers(WORK, image)) {
+            step("Embedded API server " + session.apiUrl() + " (" + (image == null ? "loopback only" : "host-only management network")
+                    + "), operator pid running, lab kubelet serving the lab nodes.\n"
+                    + "   diagnostic Jobs: " + (image == null ? "the agent as a host process (" + noContainers + ")"
+                    : "containers from " + image.tag() + ", built in " + image.buildSeconds() + " s") + "\n"
                     + "   kubeconfig: " + session.kubeconfig() + "   (kubectl --kubeconfig " + session.kubeconfig() + " get wgp -A)");
             for (io.wgfleet.lab.scenario.Scenario s : scenarios) {
                 System.out.println("   lab: " + s.name() + ": " + s.description());
@@ -58,6 +68,10 @@ public final class Demo {
             if (keep) {
                 step("Still running (--keep): the lab networks are gone, the API server and the operator stay. Ctrl-C ends it.");
                 Thread.currentThread().join();
+            }
+        } finally {
+            if (image != null) {
+                image.close();
             }
         }
         return failed == 0 ? 0 : 1;

@@ -18,12 +18,15 @@ import java.util.stream.Stream;
 /**
  * The fabric8 mock API server in CRUD mode, extended (see {@link DiscoveryDispatcher})
  * so that a real kubectl can apply, get, describe, annotate and wait against it.
- * Plain HTTP on 127.0.0.1 only: it has no authentication and must never leave loopback.
+ * Plain HTTP on 127.0.0.1, or on the lab's host-only management address when the diagnostic
+ * Jobs run as containers in lab nodes: it has no authentication and must never be reachable
+ * from outside the machine.
  */
 public final class KubectlApiServer implements AutoCloseable {
 
     private final KubernetesMockServer server;
     private final DiscoveryDispatcher dispatcher;
+    private String host = "127.0.0.1";
 
     private KubectlApiServer(List<CustomResourceDefinition> crds) {
         this.dispatcher = new DiscoveryDispatcher(crds);
@@ -32,6 +35,17 @@ public final class KubectlApiServer implements AutoCloseable {
 
     /** Starts on a free loopback port with the CRDs found in {@code crdDir}. */
     public static KubectlApiServer start(Path crdDir) throws IOException {
+        return start(crdDir, InetAddress.getLoopbackAddress());
+    }
+
+    /**
+     * Starts on a free port of {@code bind}: loopback, or the host end of the lab's
+     * {@link ManagementNetwork}, never a wildcard address.
+     */
+    public static KubectlApiServer start(Path crdDir, InetAddress bind) throws IOException {
+        if (bind.isAnyLocalAddress()) {
+            throw new IllegalArgumentException("the lab API server has no authentication: it must not listen on " + bind);
+        }
         List<CustomResourceDefinition> crds = new ArrayList<>();
         KubernetesSerialization yaml = new KubernetesSerialization();
         try (Stream<Path> files = Files.list(crdDir)) {
@@ -40,8 +54,9 @@ public final class KubectlApiServer implements AutoCloseable {
             }
         }
         KubectlApiServer s = new KubectlApiServer(crds);
-        s.server.init(InetAddress.getLoopbackAddress(), 0);
-        s.dispatcher.setServerAddress("127.0.0.1:" + s.server.getPort());
+        s.server.init(bind, 0);
+        s.host = bind.getHostAddress();
+        s.dispatcher.setServerAddress(s.host + ":" + s.server.getPort());
         try (KubernetesClient c = s.client()) {
             // stored like on a real cluster, so kubectl get crd and the operator find them
             for (CustomResourceDefinition crd : crds) {
@@ -52,7 +67,7 @@ public final class KubectlApiServer implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + server.getPort();
+        return "http://" + host + ":" + server.getPort();
     }
 
     public int port() {

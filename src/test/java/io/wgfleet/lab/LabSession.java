@@ -15,9 +15,10 @@ import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
- * What the lab commands share: the embedded API server (kubectl-capable, loopback only),
- * the operator as its own process (the built application), and the lab kubelet. Closing it
- * stops all three; a JVM shutdown hook does the same on Ctrl-C.
+ * What the lab commands share: the embedded API server (kubectl-capable, loopback only, or
+ * on the host-only management address when the Jobs run as containers), the operator as its
+ * own process (the built application), and the lab kubelet. Closing it stops all of them
+ * (and removes the management network); a JVM shutdown hook does the same on Ctrl-C.
  */
 public final class LabSession implements AutoCloseable {
 
@@ -29,27 +30,54 @@ public final class LabSession implements AutoCloseable {
     private final Path kubeconfig;
     private final LabKubelet kubelet;
     private final Process operator;
+    private final ManagementNetwork management;
     private final Thread hook;
 
-    private LabSession(Path work, KubectlApiServer api, Process operator) throws IOException {
+    private LabSession(Path work, KubectlApiServer api, Process operator, ManagementNetwork management, LabImage image)
+            throws IOException {
         this.work = work;
         this.api = api;
         this.operator = operator;
+        this.management = management;
         this.client = api.client();
         this.kubeconfig = api.writeKubeconfig(work.resolve("kubeconfig").toAbsolutePath());
-        this.kubelet = new LabKubelet(client, AGENT_NAMESPACE);
+        this.kubelet = image == null ? new LabKubelet(client, AGENT_NAMESPACE)
+                : LabKubelet.containers(client, AGENT_NAMESPACE, new LabKubelet.Containers(image.containersConf(), management,
+                        api.url(), work.toAbsolutePath()));
         this.hook = new Thread(this::closeQuietly, "lab-session-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
-    /** Starts the API server and the operator from {@code target/quarkus-app}. */
+    /** Starts the API server and the operator from {@code target/quarkus-app}; the agent runs as host processes. */
     public static LabSession start(Path work) throws IOException, InterruptedException {
+        return start(work, null);
+    }
+
+    /**
+     * As {@link #start(Path)}, but the diagnostic Jobs name {@code image} and run as containers
+     * from it in the lab nodes, reaching the API server over the management network.
+     */
+    public static LabSession startWithContainers(Path work, LabImage image) throws IOException, InterruptedException {
+        return start(work, image);
+    }
+
+    private static LabSession start(Path work, LabImage image) throws IOException, InterruptedException {
         Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing; build first with: mvn -B package -DskipTests");
         }
         Files.createDirectories(work);
-        KubectlApiServer api = KubectlApiServer.start(Path.of("crds"));
+        ManagementNetwork management = image == null ? null : ManagementNetwork.create();
+        KubectlApiServer api;
+        try {
+            api = management == null ? KubectlApiServer.start(Path.of("crds"))
+                    : KubectlApiServer.start(Path.of("crds"), management.hostAddress());
+        } catch (IOException | RuntimeException e) {
+            if (management != null) {
+                management.close();
+            }
+            throw e;
+        }
         ProcessBuilder pb = new ProcessBuilder("java", "-Xmx256m", "-jar", jar.toString());
         pb.environment().put("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", api.url());
         pb.environment().put("QUARKUS_KUBERNETES_CLIENT_TOKEN", "lab-has-no-authentication");
@@ -58,6 +86,9 @@ public final class LabSession implements AutoCloseable {
         pb.environment().put("WGFLEET_AGENT_NAMESPACE", AGENT_NAMESPACE);
         // the lab starts peers one by one: a short gather keeps the time to a verdict low
         pb.environment().put("WGFLEET_AGENT_BATCH_DELAY", "200ms");
+        if (image != null) {
+            pb.environment().put("WGFLEET_AGENT_IMAGE", image.tag());
+        }
         pb.environment().remove("KUBECONFIG");
         pb.redirectErrorStream(true);
         pb.redirectOutput(work.resolve("operator.log").toFile());
@@ -66,15 +97,18 @@ public final class LabSession implements AutoCloseable {
             operator = pb.start();
         } catch (IOException e) {
             api.close();
+            if (management != null) {
+                management.close();
+            }
             throw e;
         }
-        return new LabSession(work, api, operator);
+        return new LabSession(work, api, operator, management, image);
     }
 
     /** For tests whose operator runs in the test JVM against an API server they started. */
     public static LabSession attach(Path work, KubectlApiServer api) throws IOException {
         Files.createDirectories(work);
-        return new LabSession(work, api, null);
+        return new LabSession(work, api, null, null, null);
     }
 
     public KubernetesClient client() {
@@ -87,6 +121,10 @@ public final class LabSession implements AutoCloseable {
 
     public String apiUrl() {
         return api.url();
+    }
+
+    public LabKubelet kubelet() {
+        return kubelet;
     }
 
     public ScenarioRunner runner() {
@@ -147,6 +185,14 @@ public final class LabSession implements AutoCloseable {
         }
         client.close();
         api.close();
+        if (management != null) {
+            try {
+                management.close();
+            } catch (RuntimeException e) {
+                // a teardown problem must not hide the others' teardown, but must be seen
+                System.err.println("lab: removing the management network failed: " + e.getMessage());
+            }
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {

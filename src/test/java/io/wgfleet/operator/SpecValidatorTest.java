@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.wgfleet.api.v1alpha1.DiagnosisSettings;
 import io.wgfleet.api.v1alpha1.PeerRef;
 import io.wgfleet.api.v1alpha1.WireGuardPeerSpec;
+import io.wgfleet.diagnosis.SpecValidation;
 import io.wgfleet.testing.Peers;
 import java.time.Duration;
 import java.util.List;
@@ -33,7 +34,7 @@ class SpecValidatorTest {
         s.setPersistentKeepalive(-1);
         s.setNodeSelector(Map.of("role", "gw"));
         s.setRemotePeerRef(new PeerRef("", null));
-        assertThat(SpecValidator.validate(s)).extracting(SpecValidator.Problem::field)
+        assertThat(SpecValidator.validate(s)).extracting(SpecValidation.Problem::field)
                 .containsExactly("spec.nodeSelector/spec.nodeName", "spec.allowedIPs[1]", "spec.persistentKeepalive", "spec.remotePeerRef.name");
     }
 
@@ -41,7 +42,7 @@ class SpecValidatorTest {
     void aShortKeyIsReportedWithoutItsValue() {
         WireGuardPeerSpec s = valid();
         s.setPublicKey("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
-        SpecValidator.Problem p = SpecValidator.validate(s).get(0);
+        SpecValidation.Problem p = SpecValidator.validate(s).get(0);
         assertThat(p.toString()).contains("spec.publicKey", "30 bytes").doesNotContain("AAAA");
     }
 

@@ -44,7 +44,7 @@ class ArgoCdHealthTest {
         }
         assertThat(samples).hasSizeGreaterThanOrEqualTo(6);
         return samples.stream().map(sample -> DynamicTest.dynamicTest(sample.getFileName().toString(), () -> {
-            Map<String, Object> doc = ChartRenderer.readYaml(sample);
+            Map<String, Object> doc = HelmChart.readYaml(sample);
             @SuppressWarnings("unchecked")
             Map<String, Object> expected = (Map<String, Object>) doc.get("expected");
             List<String> health = run(lua, doc.get("object"));

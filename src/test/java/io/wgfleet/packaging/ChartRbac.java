@@ -12,11 +12,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
- * The RBAC the chart grants, as rendered: for one service account, which rules apply
+ * The RBAC the chart grants, as helm template renders it: for one service account, which rules apply
  * where, evaluated the way the API server's RBAC authorizer does (no wildcards are used
  * in the chart, so none are supported).
  */
@@ -53,13 +52,11 @@ final class ChartRbac {
 
     private final List<HasMetadata> objects = new ArrayList<>();
 
-    /** The chart's RBAC templates rendered with the defaults (leader election on). */
+    /** The chart's RBAC templates rendered by helm with the defaults (leader election on). */
     ChartRbac() {
-        ChartRenderer chart = new ChartRenderer();
-        Map<String, Object> values = chart.defaultValues();
-        for (String t : List.of("rbac-operator.yaml", "rbac-agent.yaml")) {
-            for (String doc : ChartRenderer.documents(chart.render(t, values, NAMESPACE))) {
-                objects.add(Serialization.unmarshal(doc, HasMetadata.class));
+        for (HelmChart.Document d : HelmChart.template(HelmChart.defaultValues(), NAMESPACE)) {
+            if (List.of("rbac-operator.yaml", "rbac-agent.yaml").contains(d.template())) {
+                objects.add(Serialization.unmarshal(d.text(), HasMetadata.class));
             }
         }
     }

@@ -13,12 +13,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The image cannot be built here (no Docker engine), so this holds the Dockerfile to what
- * the rest of the project assumes of the image: the agent's tools from distribution
- * packages, the classpath the agent's Job starts, and the user the chart runs as.
+ * Holds the Dockerfile to what the rest of the project assumes of the image: the agent's
+ * tools from distribution packages and checked at build time, the classpath the agent's
+ * Job starts, and the user the chart runs as. ImageIT builds and runs the image itself.
  */
 class DockerfileTest {
 
@@ -30,8 +33,56 @@ class DockerfileTest {
         for (String pkg : List.of("wireguard-tools", "iproute2", "nftables", "conntrack", "iputils-ping")) {
             assertThat(dockerfile).as("package %s", pkg).containsPattern("\\s" + pkg + "\\s");
         }
-        assertThat(dockerfile).contains("command -v wg ip nft conntrack ping getent cat");
+        assertThat(toolCheck()).as("the build-time tool check").startsWith("for tool in wg ip nft conntrack ping getent cat;");
         assertThat(dockerfile).doesNotContain("curl ", "wget ");
+    }
+
+    /**
+     * The Dockerfile's tool check, run by dash (what RUN's /bin/sh is on Debian) with a PATH
+     * holding every tool but one: it must fail and name that tool; with all of them it passes.
+     * The old check, {@code command -v wg ip ...}, passed here: dash looks at the first name only.
+     */
+    @Test
+    void theToolCheckFailsTheBuildWhenOneToolIsMissing(@TempDir Path bin) throws Exception {
+        String shell = Files.isExecutable(Path.of("/bin/dash")) ? "/bin/dash" : "/bin/sh";
+        List<String> tools = List.of("wg", "ip", "nft", "conntrack", "ping", "getent", "cat");
+        for (String tool : tools) {
+            Path stub = bin.resolve(tool);
+            Files.writeString(stub, "#!/bin/sh\nexit 0\n");
+            stub.toFile().setExecutable(true);
+        }
+        assertThat(runCheck(shell, toolCheck(), bin).exit()).as("all tools present").isZero();
+        for (String tool : tools) {
+            Path hidden = bin.resolve(tool + ".hidden");
+            Files.move(bin.resolve(tool), hidden);
+            Shell r = runCheck(shell, toolCheck(), bin);
+            assertThat(r.exit()).as("check with %s missing", tool).isNotZero();
+            assertThat(r.stderr()).as("check with %s missing", tool).contains("missing tool: " + tool);
+            if (!tool.equals("wg")) {
+                assertThat(runCheck(shell, "command -v wg ip nft conntrack ping getent cat >/dev/null", bin).exit())
+                        .as("dash's command -v with several names checks only the first (why the check loops)").isZero();
+            }
+            Files.move(hidden, bin.resolve(tool));
+        }
+    }
+
+    /** The tool check of the Dockerfile's RUN step, as written there. */
+    String toolCheck() {
+        Matcher m = Pattern.compile("for tool in [^;]+; do .*?; done").matcher(dockerfile);
+        assertThat(m.find()).as("the Dockerfile has a tool check loop").isTrue();
+        return m.group();
+    }
+
+    record Shell(int exit, String stderr) {
+    }
+
+    static Shell runCheck(String shell, String script, Path path) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(shell, "-c", script).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().clear();
+        pb.environment().put("PATH", path.toString());
+        Process p = pb.start();
+        String err = new String(p.getErrorStream().readAllBytes());
+        return new Shell(p.waitFor(), err);
     }
 
     @Test
@@ -49,8 +100,7 @@ class DockerfileTest {
     @Test
     void theOperatorRunsAsTheNonRootUserTheChartExpects() {
         assertThat(dockerfile).containsPattern("(?m)^USER 185$");
-        Deployment d = (Deployment) ManifestsTest.parse("deployment", ChartRenderer.documents(new ChartRenderer()
-                .render("deployment.yaml", new ChartRenderer().defaultValues(), "ns")).get(0));
+        Deployment d = ManifestsTest.one(ManifestsTest.rendered(HelmChart.defaultValues()), Deployment.class);
         assertThat(d.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsUser()).isEqualTo(185L);
     }
 

@@ -8,17 +8,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Generates the plain install manifests under {@code k8s/install/} from the Helm chart:
- * its templates rendered with the defaults of {@code values.yaml} into the namespace
- * {@value #NAMESPACE}. The chart is the one source; {@link InstallManifestsTest} fails
- * when the committed files differ from this rendering and rewrites them with
+ * Generates the plain install manifests under {@code k8s/install/} from what real
+ * {@code helm template} prints for the chart: the defaults of {@code values.yaml} in the
+ * namespace {@value #NAMESPACE} for operator.yaml, and the monitoring templates with
+ * serviceMonitor and dashboard enabled for monitoring.yaml. The chart is the one source;
+ * {@link InstallManifestsTest} fails when the committed files differ and rewrites them with
  * {@code mvn test -Dtest=InstallManifestsTest -Dwgfleet.updateManifests=true}.
  */
 final class InstallManifests {
 
     static final Path DIR = Path.of("k8s", "install");
     static final String NAMESPACE = "wgfleet-system";
-    /** Templates of operator.yaml, in apply order (what a later object refers to comes first). */
+    /** Templates rendered into operator.yaml (helm orders them for install: accounts and RBAC before the Deployment). */
     static final List<String> OPERATOR = List.of("serviceaccounts.yaml", "rbac-operator.yaml", "rbac-agent.yaml",
             "service.yaml", "deployment.yaml");
     /** Templates of monitoring.yaml: the optional parts, rendered as if enabled. */
@@ -30,27 +31,27 @@ final class InstallManifests {
     }
 
     /** File name under k8s/install to its content. */
-    static Map<String, String> render(ChartRenderer chart) {
-        Map<String, Object> defaults = chart.defaultValues();
+    static Map<String, String> render() {
         Map<String, String> out = new LinkedHashMap<>();
 
         StringBuilder operator = new StringBuilder(header("the operator: namespace, service accounts, RBAC, Service, Deployment",
-                "Install the CRDs first: kubectl apply -f crds/"));
+                "Install the CRDs first: kubectl apply -f crds/", "defaults"));
         operator.append("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ").append(NAMESPACE).append('\n');
-        for (String t : OPERATOR) {
-            for (String doc : ChartRenderer.documents(chart.render(t, defaults, NAMESPACE))) {
-                operator.append("---\n").append(doc);
+        for (HelmChart.Document d : HelmChart.template(HelmChart.defaultValues(), NAMESPACE)) {
+            if (!OPERATOR.contains(d.template())) {
+                throw new IllegalStateException(d.template() + " renders with the defaults but is not placed in operator.yaml");
             }
+            operator.append("---\n# Source: ").append(d.template()).append('\n').append(d.text());
         }
         out.put("operator.yaml", operator.toString());
 
-        Map<String, Object> monitoringOn = withMonitoring(defaults);
         StringBuilder monitoring = new StringBuilder(header("optional monitoring: a prometheus-operator ServiceMonitor and the Grafana dashboard",
-                "Needs the monitoring.coreos.com CRDs (kube-prometheus-stack) and a Grafana dashboard sidecar."));
+                "Needs the monitoring.coreos.com CRDs (kube-prometheus-stack) and a Grafana dashboard sidecar.",
+                "serviceMonitor.enabled and dashboard.enabled true"));
         boolean first = true;
-        for (String t : MONITORING) {
-            for (String doc : ChartRenderer.documents(chart.render(t, monitoringOn, NAMESPACE))) {
-                monitoring.append(first ? "" : "---\n").append(doc);
+        for (HelmChart.Document d : HelmChart.template(withMonitoring(HelmChart.defaultValues()), NAMESPACE)) {
+            if (MONITORING.contains(d.template())) {
+                monitoring.append(first ? "" : "---\n").append("# Source: ").append(d.template()).append('\n').append(d.text());
                 first = false;
             }
         }
@@ -58,19 +59,18 @@ final class InstallManifests {
         return out;
     }
 
-    @SuppressWarnings("unchecked")
     static Map<String, Object> withMonitoring(Map<String, Object> defaults) {
-        Map<String, Object> values = ChartRenderer.deepCopy(defaults);
-        ((Map<String, Object>) values.get("serviceMonitor")).put("enabled", true);
-        ((Map<String, Object>) values.get("dashboard")).put("enabled", true);
+        Map<String, Object> values = HelmChart.deepCopy(defaults);
+        HelmChart.at(values, "serviceMonitor").put("enabled", true);
+        HelmChart.at(values, "dashboard").put("enabled", true);
         return values;
     }
 
-    private static String header(String what, String note) {
+    private static String header(String what, String note, String values) {
         return "# wgfleet " + what + ".\n"
                 + "# " + note + "\n"
-                + "# GENERATED from helm/wgfleet (templates, values.yaml defaults, namespace " + NAMESPACE + ") by\n"
-                + "# src/test/java/io/wgfleet/packaging/InstallManifests.java. Do not edit: change the chart, then run\n"
+                + "# GENERATED by helm template of helm/wgfleet (values: " + values + "; namespace " + NAMESPACE + ")\n"
+                + "# in src/test/java/io/wgfleet/packaging/InstallManifests.java. Do not edit: change the chart, then run\n"
                 + "#   mvn test -Dtest=InstallManifestsTest -Dwgfleet.updateManifests=true\n";
     }
 

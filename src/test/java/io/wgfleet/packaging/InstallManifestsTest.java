@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * One source of truth: the Helm chart. {@code k8s/install/} is its rendering and the
+ * One source of truth: the Helm chart. {@code k8s/install/} is what helm template prints for it and the
  * chart's {@code crds/} is a copy of the generated top-level {@code crds/} (itself held to
  * the Java classes by CrdDriftTest). Both fail here when they drift; regenerate with
  * {@code mvn test -Dtest=InstallManifestsTest -Dwgfleet.updateManifests=true}.
@@ -25,7 +25,7 @@ class InstallManifestsTest {
 
     @Test
     void installManifestsAreTheChartRendered() throws IOException {
-        Map<String, String> rendered = InstallManifests.render(new ChartRenderer());
+        Map<String, String> rendered = InstallManifests.render();
         if (UPDATE) {
             InstallManifests.write(rendered);
         }
@@ -43,14 +43,14 @@ class InstallManifestsTest {
         List<String> covered = new ArrayList<>(InstallManifests.OPERATOR);
         covered.addAll(InstallManifests.MONITORING);
         covered.addAll(InstallManifests.NOT_MANIFESTS);
-        assertThat(new ChartRenderer().templateNames()).as("a new template must be placed in InstallManifests")
+        assertThat(HelmChart.templateNames()).as("a new template must be placed in InstallManifests")
                 .containsExactlyInAnyOrderElementsOf(covered);
     }
 
     @Test
     void chartCrdsAreTheGeneratedCrds() throws IOException {
         Path source = Path.of("crds");
-        Path chartCrds = ChartRenderer.CHART.resolve("crds");
+        Path chartCrds = HelmChart.CHART.resolve("crds");
         if (UPDATE) {
             Files.createDirectories(chartCrds);
             for (String name : list(chartCrds)) {

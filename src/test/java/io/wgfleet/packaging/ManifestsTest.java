@@ -1,7 +1,6 @@
 package io.wgfleet.packaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -41,27 +40,24 @@ import org.junit.jupiter.api.Test;
 class ManifestsTest {
 
     static final String NS = "wgfleet-test";
-    final ChartRenderer chart = new ChartRenderer();
-
-    /** Value combinations worth rendering: defaults, everything optional on, one replica, custom agent. */
+    /** Value combinations worth rendering: defaults (two replicas), everything optional on, one replica, custom agent. */
     List<Map<String, Object>> valueSets() {
-        Map<String, Object> single = ChartRenderer.deepCopy(chart.defaultValues());
+        Map<String, Object> single = HelmChart.deepCopy(HelmChart.defaultValues());
         single.put("replicas", 1);
         ValuesSchemaTest.at(single, "leaderElection").put("enabled", false);
         ValuesSchemaTest.at(single, "agent").put("image", "registry.example.com/wgfleet:0.1.0");
         ValuesSchemaTest.at(single, "agent").put("tolerations", "dedicated=vpn:NoSchedule");
-        Map<String, Object> monitoring = InstallManifests.withMonitoring(chart.defaultValues());
+        Map<String, Object> monitoring = InstallManifests.withMonitoring(HelmChart.defaultValues());
         ValuesSchemaTest.at(monitoring, "serviceMonitor").put("labels", Map.of("release", "kube-prometheus-stack"));
-        return List.of(chart.defaultValues(), monitoring, single);
+        return List.of(HelmChart.defaultValues(), monitoring, single);
     }
 
-    List<HasMetadata> rendered(Map<String, Object> values) {
+    /** The chart as helm template renders it, parsed. */
+    static List<HasMetadata> rendered(Map<String, Object> values) {
         List<HasMetadata> out = new ArrayList<>();
-        chart.renderAll(values, NS).forEach((name, text) -> {
-            if (!InstallManifests.NOT_MANIFESTS.contains(name)) {
-                ChartRenderer.documents(text).forEach(doc -> out.add(parse(name, doc)));
-            }
-        });
+        for (HelmChart.Document d : HelmChart.template(values, NS)) {
+            out.add(parse(d.template(), d.text()));
+        }
         return out;
     }
 
@@ -77,7 +73,7 @@ class ManifestsTest {
 
     static List<HasMetadata> parseFile(Path file) throws IOException {
         List<HasMetadata> out = new ArrayList<>();
-        for (String doc : ChartRenderer.documents(Files.readString(file))) {
+        for (String doc : HelmChart.yamlDocuments(Files.readString(file))) {
             out.add(parse(file.toString(), doc));
         }
         return out;
@@ -142,7 +138,7 @@ class ManifestsTest {
 
     @Test
     void monitoringIsOptionalAndConsistent() throws Exception {
-        assertThat(rendered(chart.defaultValues())).extracting(HasMetadata::getKind).doesNotContain("ServiceMonitor", "ConfigMap");
+        assertThat(rendered(HelmChart.defaultValues())).extracting(HasMetadata::getKind).doesNotContain("ServiceMonitor", "ConfigMap");
         List<HasMetadata> on = rendered(valueSets().get(1));
         GenericKubernetesResource sm = (GenericKubernetesResource) on.stream().filter(o -> o.getKind().equals("ServiceMonitor")).findFirst().orElseThrow();
         assertThat(sm.getMetadata().getLabels()).containsEntry("release", "kube-prometheus-stack");
@@ -153,7 +149,7 @@ class ManifestsTest {
         ConfigMap dashboard = one(on, ConfigMap.class);
         assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
         String json = dashboard.getData().get("wgfleet.json");
-        assertThat(json).isEqualTo(Files.readString(chart.chart().resolve("dashboards/wgfleet.json")).stripTrailing());
+        assertThat(json).isEqualTo(Files.readString(HelmChart.CHART.resolve("dashboards/wgfleet.json")).stripTrailing());
         var tree = new ObjectMapper().readTree(json);
         assertThat(tree.get("panels")).extracting(p -> p.get("title").asText())
                 .contains("Handshake age", "Ready peers", "Root causes over time", "Diagnostic Job failures");
@@ -162,15 +158,18 @@ class ManifestsTest {
     @Test
     void notesRenderAndTellHowToSeePeerHealth() {
         for (Map<String, Object> values : valueSets()) {
-            String notes = chart.render("NOTES.txt", values, NS);
-            assertThat(notes).contains("kubectl get wireguardpeers -A", "kubectl wait --for=condition=Ready", NS);
+            String notes = HelmChart.installDryRunOutput(values, NS);
+            assertThat(notes).contains("kubectl get wireguardpeers -A", "kubectl wait --for=condition=Ready", NS,
+                    "replicas: " + values.get("replicas"));
+            boolean monitoring = (Boolean) ValuesSchemaTest.at(values, "serviceMonitor").get("enabled");
+            assertThat(notes.contains("a ServiceMonitor scrapes /q/metrics")).as("NOTES mention the ServiceMonitor").isEqualTo(monitoring);
         }
     }
 
     @Test
     void plainManifestsCrdsAndSamplesParse() throws IOException {
         Map<String, List<String>> kinds = new TreeMap<>();
-        for (Path dir : List.of(Path.of("k8s", "install"), Path.of("crds"), chart.chart().resolve("crds"), Path.of("k8s", "samples"))) {
+        for (Path dir : List.of(Path.of("k8s", "install"), Path.of("crds"), HelmChart.CHART.resolve("crds"), Path.of("k8s", "samples"))) {
             try (Stream<Path> files = Files.list(dir)) {
                 for (Path f : files.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList()) {
                     kinds.put(f.toString(), parseFile(f).stream().map(HasMetadata::getKind).toList());
@@ -191,7 +190,7 @@ class ManifestsTest {
         int peers = 0;
         try (Stream<Path> files = Files.list(Path.of("k8s", "samples"))) {
             for (Path f : files.sorted().toList()) {
-                for (String doc : ChartRenderer.documents(Files.readString(f))) {
+                for (String doc : HelmChart.yamlDocuments(Files.readString(f))) {
                     HasMetadata o = parse(f.toString(), doc);
                     if (o instanceof Namespace) {
                         continue;
@@ -205,21 +204,6 @@ class ManifestsTest {
             }
         }
         assertThat(peers).isGreaterThanOrEqualTo(4);
-    }
-
-    @Test
-    void theRendererRefusesWhatItDoesNotImplement(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
-        Files.createDirectories(tmp.resolve("templates"));
-        Files.copy(chart.chart().resolve("Chart.yaml"), tmp.resolve("Chart.yaml"));
-        ChartRenderer r = new ChartRenderer(tmp);
-        Map<String, Object> values = Map.of("a", Map.of("b", "x", "on", true));
-        for (String unsupported : List.of("{{ include \"wgfleet.labels\" . }}", "{{ .Values.a.b | default \"y\" }}",
-                "{{ range .Values.a }}{{ end }}", "{{ .Values.a.missing }}", "{{ .Values.a }}", "{{- if .Values.a.on }}x")) {
-            Files.writeString(tmp.resolve("templates/t.yaml"), unsupported);
-            assertThatThrownBy(() -> r.render("t.yaml", values, NS)).as(unsupported).isInstanceOf(IllegalArgumentException.class);
-        }
-        Files.writeString(tmp.resolve("templates/t.yaml"), "a: {{ .Values.a.b | quote }}\n{{- if .Values.a.on }}\nb: 1\n{{- else }}\nb: 2\n{{- end }}\n");
-        assertThat(r.render("t.yaml", values, NS)).isEqualTo("a: \"x\"\nb: 1\n");
     }
 
     static String envName(String method) {

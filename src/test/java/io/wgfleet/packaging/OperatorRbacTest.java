@@ -168,7 +168,7 @@ class OperatorRbacTest {
     /** Every metric the Grafana dashboard queries is one the operator exports. */
     void dashboardQueriesOnlyKnownMetrics() throws Exception {
         String metrics = RestAssured.get("/q/metrics").asString();
-        String dashboard = Files.readString(ChartRenderer.CHART.resolve("dashboards/wgfleet.json"));
+        String dashboard = Files.readString(HelmChart.CHART.resolve("dashboards/wgfleet.json"));
         Matcher m = Pattern.compile("\\b((?:wgfleet|wireguard)_[a-z_]+)").matcher(dashboard);
         Set<String> names = new TreeSet<>();
         while (m.find()) {
@@ -238,11 +238,21 @@ class OperatorRbacTest {
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> readyStatus(name).equals(status));
     }
 
+    /** A user's edit: read, change, write; on 409 (the operator wrote the status in between) read again, as kubectl edit would. */
     void edit(String name, Consumer<WireGuardPeer> change) {
-        test.resources(WireGuardPeer.class).inNamespace(NS).withName(name).edit(p -> {
-            change.accept(p);
-            return p;
-        });
+        for (int attempt = 1; ; attempt++) {
+            try {
+                test.resources(WireGuardPeer.class).inNamespace(NS).withName(name).edit(p -> {
+                    change.accept(p);
+                    return p;
+                });
+                return;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 5) {
+                    throw e;
+                }
+            }
+        }
     }
 
     List<io.fabric8.kubernetes.api.model.Event> events(String name) {

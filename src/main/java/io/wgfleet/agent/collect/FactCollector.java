@@ -57,7 +57,7 @@ public final class FactCollector {
      * @param extraRoutes   more destinations to look up (probe targets), in order
      * @param hostEndpoints declared hostname endpoints: key "interface\u0000peer public key", value the endpoint
      */
-    public NodeFacts collect(WgDump dump, List<String> extraRoutes, Map<String, String> hostEndpoints,
+    public CollectedFacts collect(WgDump dump, List<String> extraRoutes, Map<String, String> hostEndpoints,
                              WireGuardNodeReportSpec spec) {
         List<CollectionError> errors = spec.getCollectionErrors();
         List<UdpSocket> sockets = udpSockets(errors);
@@ -116,7 +116,7 @@ public final class FactCollector {
         }
         dns(dump, hostEndpoints, spec);
         nat(endpoints, routes, addrs, spec);
-        return new NodeFacts(dump, sockets, addrs, links, routes);
+        return new CollectedFacts(dump, sockets, addrs, links, routes);
     }
 
     /** Whether "no socket on the port" is a fact or merely unknown. */

@@ -50,7 +50,7 @@ public final class HandshakeProber {
         long[] startedNanos = new long[n];
         Instant[] startedAt = new Instant[n];
         CountDownLatch allStarted = new CountDownLatch(n);
-        List<Future<Boolean>> pings = new ArrayList<>();
+        List<Future<CommandResult>> pings = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             ProbeTarget t = targets.get(i);
             int k = i;
@@ -63,7 +63,7 @@ public final class HandshakeProber {
                 startedNanos[k] = System.nanoTime();
                 startedAt[k] = clock.instant();
                 allStarted.countDown();
-                return PingParser.replied(runner.run(NodeCommands.ping(t.address()), Duration.ofSeconds(5)).stdout());
+                return runner.run(NodeCommands.ping(t.address()), Duration.ofSeconds(5));
             }));
         }
         // with more peers than threads, later pings start late: the window runs from the last one
@@ -73,8 +73,8 @@ public final class HandshakeProber {
         if (remaining > 0) {
             Thread.sleep(remaining / 1_000_000, (int) (remaining % 1_000_000));
         }
-        List<Boolean> replies = new ArrayList<>();
-        for (Future<Boolean> f : pings) {
+        List<CommandResult> replies = new ArrayList<>();
+        for (Future<CommandResult> f : pings) {
             replies.add(f == null ? null : join(f));
         }
         long end = System.nanoTime();
@@ -102,9 +102,16 @@ public final class HandshakeProber {
                 out.add(p);
                 continue;
             }
+            String refused = refusal(replies.get(i));
+            if (refused != null) {
+                // nothing was sent, so silence proves nothing: say why instead of reporting "no answer"
+                p.setError(refused);
+                out.add(p);
+                continue;
+            }
             p.setProvokedAt(startedAt[i].toString());
             p.setWaitedMillis((end - startedNanos[i]) / 1_000_000);
-            p.setReplied(replies.get(i));
+            p.setReplied(PingParser.replied(replies.get(i).stdout()));
             Optional<WgDump.Peer> b = peer(before, t);
             Optional<WgDump.Peer> a = after == null ? Optional.empty() : peer(after, t);
             if (afterError != null) {
@@ -142,11 +149,26 @@ public final class HandshakeProber {
         return d.iface(t.interfaceName()).flatMap(i -> i.peer(t.peerPublicKey()));
     }
 
-    private static Boolean join(Future<Boolean> f) throws InterruptedException {
+    private static CommandResult join(Future<CommandResult> f) throws InterruptedException {
         try {
             return f.get();
         } catch (java.util.concurrent.ExecutionException e) {
-            return false;
+            return CommandResult.failed(1, "ping failed: " + e.getCause());
         }
+    }
+
+    /** Why the provoking ping could not be sent at all (missing tool or privilege), or null when it was. */
+    static String refusal(CommandResult ping) {
+        if (ping.commandMissing()) {
+            return "ping (iputils-ping) is not installed: no packet was sent to provoke a handshake";
+        }
+        String err = ping.stderr() == null ? "" : ping.stderr();
+        for (String line : err.split("\n")) {
+            if (line.contains("Operation not permitted") || line.contains("Permission denied")) {
+                return "the provoking ping was refused (" + line.strip()
+                        + "): the agent needs CAP_NET_RAW for its probe pings; no packet was sent";
+            }
+        }
+        return null;
     }
 }

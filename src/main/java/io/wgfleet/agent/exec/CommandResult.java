@@ -10,6 +10,8 @@ public record CommandResult(int exitCode, String stdout, String stderr, boolean 
 
     /** The shell's convention for "command not found", used when the executable is missing. */
     public static final int NOT_FOUND = 127;
+    /** The shell's convention for "found but cannot be executed" (execve refused it). */
+    public static final int CANNOT_EXECUTE = 126;
 
     public static CommandResult ok(String stdout) {
         return new CommandResult(0, stdout, "", false);

@@ -37,7 +37,12 @@ public final class ProcessCommandRunner implements CommandRunner {
         try {
             p = pb.start();
         } catch (IOException e) {
-            return CommandResult.notFound(argv.get(0));
+            // execve refused for another reason than a missing file: e.g. EPERM for ping, whose
+            // file capability cannot be granted when CAP_NET_RAW is not in the bounding set
+            String why = e.getMessage() == null ? "" : e.getMessage();
+            return why.contains("error=2,") || why.contains("No such file")
+                    ? CommandResult.notFound(argv.get(0))
+                    : CommandResult.failed(CommandResult.CANNOT_EXECUTE, argv.get(0) + ": cannot execute: " + why);
         }
         // both pipes drained concurrently so that a chatty command cannot block on a full pipe
         CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()), READERS);

@@ -22,7 +22,7 @@ public class RootCause {
     private List<String> remediation = new ArrayList<>();
 
     @JsonPropertyDescription("Problems in later layers, reported beside the root cause but not as it.")
-    private List<Finding> additionalFindings = new ArrayList<>();
+    private List<AdditionalFinding> additionalFindings = new ArrayList<>();
 
     public String getReason() {
         return reason;
@@ -56,11 +56,11 @@ public class RootCause {
         this.remediation = remediation;
     }
 
-    public List<Finding> getAdditionalFindings() {
+    public List<AdditionalFinding> getAdditionalFindings() {
         return additionalFindings;
     }
 
-    public void setAdditionalFindings(List<Finding> additionalFindings) {
+    public void setAdditionalFindings(List<AdditionalFinding> additionalFindings) {
         this.additionalFindings = additionalFindings;
     }
 }

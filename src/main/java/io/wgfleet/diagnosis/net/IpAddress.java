@@ -139,10 +139,6 @@ public record IpAddress(boolean ipv6, long hi, long lo) {
                 || (lo & 0xFFFF_0000L) == 0xC0A8_0000L;
     }
 
-    public boolean isLoopback() {
-        return ipv6 ? hi == 0 && lo == 1 : (lo & 0xFF00_0000L) == 0x7F00_0000L;
-    }
-
     @Override
     public String toString() {
         if (!ipv6) {

@@ -2,6 +2,7 @@ package io.wgfleet.operator.reconciler;
 
 import io.wgfleet.api.v1alpha1.WireGuardPeerSpec;
 import io.wgfleet.diagnosis.Reason;
+import io.wgfleet.diagnosis.SpecValidation;
 import io.wgfleet.operator.SpecValidator;
 import io.wgfleet.operator.status.PeerVerdict;
 import java.util.List;
@@ -22,8 +23,8 @@ final class PrecheckVerdicts {
     private PrecheckVerdicts() {
     }
 
-    static PeerVerdict invalidSpec(List<SpecValidator.Problem> problems) {
-        List<String> evidence = problems.stream().map(SpecValidator.Problem::toString).toList();
+    static PeerVerdict invalidSpec(List<SpecValidation.Problem> problems) {
+        List<String> evidence = problems.stream().map(SpecValidation.Problem::toString).toList();
         String message = "Invalid spec: " + String.join("; ", evidence) + ".";
         List<String> remediation = problems.stream()
                 .map(p -> "Correct " + p.field() + " (" + p.why() + ") and apply the peer again.")

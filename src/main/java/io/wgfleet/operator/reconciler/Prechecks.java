@@ -6,6 +6,7 @@ import io.wgfleet.api.v1alpha1.WireGuardPeerStatus;
 import io.wgfleet.diagnosis.fleet.AllowedIpsOverlap;
 import io.wgfleet.diagnosis.fleet.DuplicatePublicKeys;
 import io.wgfleet.operator.PeerRefs;
+import io.wgfleet.diagnosis.SpecValidation;
 import io.wgfleet.operator.SpecValidator;
 import io.wgfleet.operator.cache.ClusterCache;
 import io.wgfleet.operator.round.RoundCoordinator;
@@ -55,7 +56,7 @@ public class Prechecks {
     }
 
     public Placement check(WireGuardPeer peer, WireGuardPeerStatus previous) {
-        List<SpecValidator.Problem> problems = SpecValidator.validate(peer.getSpec());
+        List<SpecValidation.Problem> problems = SpecValidator.validate(peer.getSpec());
         if (!problems.isEmpty()) {
             return new Placement(List.of(), PrecheckVerdicts.invalidSpec(problems));
         }

@@ -94,11 +94,11 @@ public class WireGuardPeerReconciler implements Reconciler<WireGuardPeer> {
         } else {
             control = UpdateControl.noUpdate();
         }
-        Duration again = diagnosed == null ? null : nextLook(diagnosed, SpecValidator.interval(peer.getSpec()), now);
+        Duration again = diagnosed == null ? null : nextLook(diagnosed, now);
         return again == null ? control : control.rescheduleAfter(again);
     }
 
-    private record Diagnosed(PlannedRound round, PeerDiagnoser.Outcome outcome) {
+    private record Diagnosed(PlannedRound round, Duration interval, PeerDiagnoser.Outcome outcome) {
     }
 
     /**
@@ -135,14 +135,14 @@ public class WireGuardPeerReconciler implements Reconciler<WireGuardPeer> {
         PlannedRound round = rounds.begin(peer, previous, roundNodes, interval, now);
         PeerDiagnoser.Outcome outcome = diagnoser.diagnose(peer, targetNodes, remote.orElse(null), remoteNodes, round,
                 n -> cache.report(n).orElse(null), n -> rounds.status(n, round.requestedAt()), now, rounds.staleAfter(interval));
-        return new Diagnosed(round, outcome);
+        return new Diagnosed(round, interval, outcome);
     }
 
-    private static Duration nextLook(Diagnosed diagnosed, Duration interval, Instant now) {
+    private static Duration nextLook(Diagnosed diagnosed, Instant now) {
         if (diagnosed.outcome().roundInProgress() != null) {
             return ROUND_POLL;
         }
-        Duration untilNext = Duration.between(now, diagnosed.round().requestedAt().plus(interval));
+        Duration untilNext = Duration.between(now, diagnosed.round().requestedAt().plus(diagnosed.interval()));
         return untilNext.isNegative() || untilNext.isZero() ? Duration.ofSeconds(1) : untilNext;
     }
 }

@@ -107,8 +107,8 @@ public final class ReportMapper {
     }
 
     /** The probes in the list and those on the peer lines (named after their line's interface and key). */
-    private static List<NodeFacts.HandshakeProbe> probes(WireGuardNodeReportSpec r, List<String> notes) {
-        List<NodeFacts.HandshakeProbe> out = new ArrayList<>(map(r.getHandshakeProbes(), (HandshakeProbe p) ->
+    private static List<NodeFacts.ProvokedHandshake> probes(WireGuardNodeReportSpec r, List<String> notes) {
+        List<NodeFacts.ProvokedHandshake> out = new ArrayList<>(map(r.getHandshakeProbes(), (HandshakeProbe p) ->
                 probe(p, p.getInterfaceName(), p.getPeerPublicKey(), notes)));
         if (r.getInterfaces() != null) {
             for (InterfaceReport i : r.getInterfaces()) {
@@ -125,8 +125,8 @@ public final class ReportMapper {
         return out;
     }
 
-    private static NodeFacts.HandshakeProbe probe(HandshakeProbe p, String iface, String key, List<String> notes) {
-        return new NodeFacts.HandshakeProbe(iface, key, p.getTarget(), instant(p.getProvokedAt(), "handshake probe provokedAt", notes),
+    private static NodeFacts.ProvokedHandshake probe(HandshakeProbe p, String iface, String key, List<String> notes) {
+        return new NodeFacts.ProvokedHandshake(iface, key, p.getTarget(), instant(p.getProvokedAt(), "handshake probe provokedAt", notes),
                 p.getWaitedMillis(), p.getTxDelta(), p.getRxDelta(), p.getHandshakeCompleted(), p.getReplied(), p.getError());
     }
 

@@ -59,7 +59,7 @@ public record PeerVerdict(List<DesiredCondition> conditions, RootCause rootCause
         String readyStatus = reason == Reason.Connected ? "True" : reason.isUnknown() ? "Unknown" : "False";
         RootCause rc = rootCause(reason.name(), d.message(), d.evidence(), d.remediation());
         rc.setAdditionalFindings(d.findings().stream()
-                .map(f -> new io.wgfleet.api.v1alpha1.Finding(f.reason().name(), f.message()))
+                .map(f -> new io.wgfleet.api.v1alpha1.AdditionalFinding(f.reason().name(), f.message()))
                 .collect(java.util.stream.Collectors.toCollection(ArrayList::new)));
         return new PeerVerdict(List.of(
                 new DesiredCondition(ConditionType.READY, readyStatus, reason.name(), d.message()),

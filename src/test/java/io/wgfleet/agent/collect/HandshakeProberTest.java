@@ -50,6 +50,38 @@ class HandshakeProberTest {
         }
     }
 
+    /** Without CAP_NET_RAW ping sends nothing: the probe says so instead of reporting a silent peer. */
+    @Test
+    void aPingRefusedForLackOfPrivilegeIsAnErrorNotASilentPeer() throws Exception {
+        String dump = DumpGenerator.dump(1, 3);
+        WgDump parsed = WgDumpParser.parse(dump);
+        RecordedCommandRunner runner = new RecordedCommandRunner().answer("wg show all dump", dump)
+                // iputils-ping's words in a container without CAP_NET_RAW (measured in the lab)
+                .answer("ping -n -c 1 -W 1 10.0.0.0", stdin -> CommandResult.failed(2,
+                        "ping: socktype: SOCK_RAW\nping: socket: Operation not permitted\nping: => missing cap_net_raw+p capability or setuid?\n"))
+                .answer("ping -n -c 1 -W 1 10.0.0.1", stdin -> CommandResult.failed(1, ""))
+                // with no-new-privileges and NET_RAW outside the bounding set, execve of ping (file capability) fails
+                .answer("ping -n -c 1 -W 1 10.0.0.2", stdin -> CommandResult.failed(CommandResult.CANNOT_EXECUTE,
+                        "ping: cannot execute: error=1, Operation not permitted"));
+        List<ProbeTarget> targets = List.of(new ProbeTarget("ns/p0", "wg0", DumpGenerator.key(0), "10.0.0.0", false, null),
+                new ProbeTarget("ns/p1", "wg0", DumpGenerator.key(1), "10.0.0.1", false, null),
+                new ProbeTarget("ns/p2", "wg0", DumpGenerator.key(2), "10.0.0.2", false, null));
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            HandshakeProber.Round round = new HandshakeProber(runner, Clock.systemUTC(), pool).probe(targets, parsed, Duration.ofMillis(50));
+            HandshakeProbe refused = round.probes().get(0);
+            assertThat(refused.getError()).contains("CAP_NET_RAW", "Operation not permitted");
+            assertThat(refused.getReplied()).as("nothing was sent, so no answer is not evidence").isNull();
+            assertThat(refused.getHandshakeCompleted()).isNull();
+            HandshakeProbe silent = round.probes().get(1);
+            assertThat(silent.getError()).isNull();
+            assertThat(silent.getReplied()).isFalse();
+            assertThat(round.probes().get(2).getError()).contains("CAP_NET_RAW", "cannot execute");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);

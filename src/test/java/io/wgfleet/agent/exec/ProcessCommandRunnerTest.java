@@ -34,6 +34,17 @@ class ProcessCommandRunnerTest {
         assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(5000);
     }
 
+    /** A tool that is there but that execve refuses (here: no execute bit; in a pod: a file capability not grantable) is not "missing". */
+    @Test
+    void aProgramExecveRefusesIsNotReportedAsMissing(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path tool = dir.resolve("tool");
+        java.nio.file.Files.writeString(tool, "#!/bin/sh\nexit 0\n");
+        CommandResult r = runner.run(List.of(tool.toString()), Duration.ofSeconds(5));
+        assertThat(r.commandMissing()).isFalse();
+        assertThat(r.exitCode()).isEqualTo(CommandResult.CANNOT_EXECUTE);
+        assertThat(r.firstErrorLine()).contains("cannot execute", "Permission denied");
+    }
+
     @Test
     void manyParallelCommandsAllGetTheirOutput() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(40);

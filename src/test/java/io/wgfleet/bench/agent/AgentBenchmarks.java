@@ -3,7 +3,7 @@ package io.wgfleet.bench.agent;
 import io.wgfleet.agent.AgentOptions;
 import io.wgfleet.agent.NodeAgent;
 import io.wgfleet.agent.collect.FactCollector;
-import io.wgfleet.agent.collect.NodeFacts;
+import io.wgfleet.agent.collect.CollectedFacts;
 import io.wgfleet.agent.parse.DumpGenerator;
 import io.wgfleet.agent.parse.WgDump;
 import io.wgfleet.agent.parse.WgDumpParser;
@@ -89,7 +89,7 @@ public class AgentBenchmarks {
     }
 
     @Benchmark
-    public NodeFacts collectFacts1kPeers(Node1k s) throws Exception {
+    public CollectedFacts collectFacts1kPeers(Node1k s) throws Exception {
         // what the agent does per round before probing: a fresh dump parse plus every collector
         WgDump dump = WgDumpParser.parse(s.node.dump());
         return new FactCollector(s.node).collect(dump, List.of(), Map.of(), new WireGuardNodeReportSpec());

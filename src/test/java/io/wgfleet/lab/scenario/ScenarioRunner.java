@@ -44,7 +44,8 @@ public final class ScenarioRunner {
     }
 
     public static final String SCENARIO_LABEL = "wgfleet.io/lab-scenario";
-    static final Duration ROUND_TIMEOUT = Duration.ofSeconds(60);
+    /** A bound, not a measurement: a Job run as a container starts a JVM in it, slow on a loaded machine. */
+    static final Duration ROUND_TIMEOUT = Duration.ofSeconds(120);
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{(key|psk):([^}]*)}");
 
     private final KubernetesClient client;
@@ -127,7 +128,7 @@ public final class ScenarioRunner {
                     }
                     Node node = nb.build();
                     client.nodes().resource(node).createOr(x -> x.update());
-                    kubelet.register(nodeName(s, m.name()), machines.get(m.name()).runner());
+                    kubelet.register(nodeName(s, m.name()), machines.get(m.name()));
                 }
                 kubectl(applyYaml(s, keys, secrets), "apply", "--validate=false", "-f", "-");
                 // the operator's first round runs now; steps start once it is over, so each

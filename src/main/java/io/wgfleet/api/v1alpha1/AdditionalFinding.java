@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /** A problem found beside the root cause. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class Finding {
+public class AdditionalFinding {
 
     @JsonPropertyDescription("Catalogue reason of the finding.")
     private String reason;
@@ -13,10 +13,10 @@ public class Finding {
     @JsonPropertyDescription("What was found and its evidence.")
     private String message;
 
-    public Finding() {
+    public AdditionalFinding() {
     }
 
-    public Finding(String reason, String message) {
+    public AdditionalFinding(String reason, String message) {
         this.reason = reason;
         this.message = message;
     }
