@@ -18,9 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * Diagnostic rounds: plans each peer's round, at most one Job per node per round, a bounded
@@ -74,16 +72,7 @@ public class RoundCoordinator {
         boolean previousComplete = previousAt != null && roundNodes.stream().allMatch(n -> answered(n, previousAt));
         PlannedRound round = RoundPlanner.plan(peer, previousRound, previousComplete, interval, now);
         concurrency.sawRound(roundNodes, interval, now);
-        Map<String, List<String>> peersByNode = new TreeMap<>();
-        synchronized (this) {
-            for (String n : roundNodes) {
-                // the node's peer list only when a Job is still to start: most reconciles of a round find it started
-                if (needsJob(n, round.requestedAt())) {
-                    peersByNode.put(n, cluster.peersOnNode(n));
-                }
-            }
-        }
-        request(peersByNode, round.requestedAt(), !RoundPlanner.INTERVAL.equals(round.trigger()));
+        request(roundNodes, round.requestedAt(), !RoundPlanner.INTERVAL.equals(round.trigger()));
         return round;
     }
 
@@ -129,22 +118,17 @@ public class RoundCoordinator {
     }
 
     /**
-     * Asks for a round, requested at {@code since}, on every node of the map (node -> the
-     * peers its agent should probe). Nodes already covered by a Job started at or after
-     * {@code since} are left alone, so calling this on every reconcile is harmless.
+     * Asks for a round, requested at {@code since}, on {@code nodes}. Nodes already covered
+     * by a Job started at or after {@code since} are left alone, so calling this on every
+     * reconcile is harmless. The peers a Job probes are the node's peers when it starts.
      */
-    public void request(Map<String, List<String>> peersByNode, Instant since) {
-        request(peersByNode, since, false);
+    public void request(Collection<String> nodes, Instant since) {
+        request(nodes, since, false);
     }
 
-    /** As {@link #request(Map, Instant)}; an urgent round (someone waits for it) starts before routine ones. */
-    public synchronized void request(Map<String, List<String>> peersByNode, Instant since, boolean urgent) {
-        Map<String, List<String>> needed = new TreeMap<>();
-        peersByNode.forEach((node, peers) -> {
-            if (needsJob(node, since)) {
-                needed.put(node, peers);
-            }
-        });
+    /** As {@link #request(Collection, Instant)}; an urgent round (someone waits for it) starts before routine ones. */
+    public synchronized void request(Collection<String> nodes, Instant since, boolean urgent) {
+        List<String> needed = nodes.stream().filter(node -> needsJob(node, since)).distinct().toList();
         if (needed.isEmpty()) {
             return;
         }
@@ -170,22 +154,22 @@ public class RoundCoordinator {
         }
     }
 
-    private int start(Map<String, List<String>> peersByNode) {
+    private int start(List<String> nodes) {
         Instant now = clock.instant();
         int started = 0;
-        for (Map.Entry<String, List<String>> e : peersByNode.entrySet()) {
-            Optional<Node> node = cluster.node(e.getKey());
+        for (String name : nodes) {
+            Optional<Node> node = cluster.node(name);
             if (node.isEmpty()) {
                 continue;
             }
-            JobLauncher.Launch launch = launcher.launch(node.get(), e.getValue(), now);
+            JobLauncher.Launch launch = launcher.launch(node.get(), cluster.peersOnNode(name), now);
             switch (launch.outcome()) {
                 case CREATED -> {
-                    state.launched(e.getKey(), launch.jobName(), now);
+                    state.launched(name, launch.jobName(), now);
                     started++;
                 }
                 // the same round created a moment ago
-                case ALREADY_EXISTS -> state.launched(e.getKey(), launch.jobName(), now);
+                case ALREADY_EXISTS -> state.launched(name, launch.jobName(), now);
                 case FAILED -> {
                 }
             }

@@ -109,7 +109,7 @@ class RoundCoordinatorTest {
     @Test
     void oneJobPerNodePerRoundHoweverManyPeersAsk() {
         for (int i = 0; i < 50; i++) {
-            rounds.request(Map.of("n0", List.of("ns/p" + i)), now);
+            rounds.request(List.of("n0"), now);
         }
         assertThat(jobs()).hasSize(1);
         assertThat(started).isEqualTo(1);
@@ -119,7 +119,7 @@ class RoundCoordinatorTest {
     @Test
     void theConcurrencyBoundHoldsAndTheQueueDrainsAsJobsFinish() {
         for (int i = 0; i < 10; i++) {
-            rounds.request(Map.of("n" + i, List.of("ns/p" + i)), now);
+            rounds.request(List.of("n" + i), now);
         }
         assertThat(jobs()).hasSize(3);
         assertThat(rounds.status("n9", now).state()).isEqualTo(NodeRound.State.QUEUED);
@@ -137,11 +137,9 @@ class RoundCoordinatorTest {
 
     @Test
     void bothEndsOfATunnelStartTogetherOrNotAtAll() {
-        rounds.request(Map.of("n0", List.of("a")), now);
-        rounds.request(Map.of("n1", List.of("b")), now);
-        Map<String, List<String>> pair = new LinkedHashMap<>();
-        pair.put("n2", List.of("x"));
-        pair.put("n3", List.of("y"));
+        rounds.request(List.of("n0"), now);
+        rounds.request(List.of("n1"), now);
+        List<String> pair = List.of("n2", "n3");
         rounds.request(pair, now); // only one slot left: the pair waits rather than splitting
         assertThat(jobs()).hasSize(2);
 
@@ -153,7 +151,7 @@ class RoundCoordinatorTest {
 
     @Test
     void aJobFromBeforeTheRequestDoesNotAnswerIt() {
-        rounds.request(Map.of("n0", List.of("a")), now);
+        rounds.request(List.of("n0"), now);
         finish("n0", "Complete");
         Instant later = now.plusSeconds(1);
         assertThat(rounds.status("n0", later).state()).isEqualTo(NodeRound.State.QUEUED);
@@ -162,7 +160,7 @@ class RoundCoordinatorTest {
 
     @Test
     void aDeletedNodeFailsItsRunningRoundNamingTheNode() {
-        rounds.request(Map.of("n5", List.of("a")), now);
+        rounds.request(List.of("n5"), now);
         client.nodes().withName("n5").delete();
         assertThat(rounds.status("n5", now).state()).isEqualTo(NodeRound.State.FAILED);
         assertThat(rounds.status("n5", now).detail()).contains("node n5 was deleted");
@@ -170,8 +168,8 @@ class RoundCoordinatorTest {
 
     @Test
     void eachFinishedJobIsCountedOnceHoweverOftenItIsLookedAt() {
-        rounds.request(Map.of("n0", List.of("a")), now);
-        rounds.request(Map.of("n1", List.of("b")), now);
+        rounds.request(List.of("n0"), now);
+        rounds.request(List.of("n1"), now);
         finish("n0", "Complete");
         finish("n1", "Failed");
         for (int i = 0; i < 3; i++) {
