@@ -20,8 +20,8 @@ import java.util.Map;
 
 /**
  * What kubectl needs beyond CRUD: discovery documents (/version, /api, /apis and the
- * resource lists), 404 for OpenAPI (so kubectl runs with --validate=false instead of
- * failing), and server-side Tables built from the CRDs' printer columns, so
+ * resource lists), the custom resources' OpenAPI v3 documents ({@link OpenApiDocuments}:
+ * kubectl explain, and kubectl apply without --validate=false), and server-side Tables built from the CRDs' printer columns, so
  * {@code kubectl get wgp} shows the columns a real API server would. Writes go through
  * {@link StrictWrites} (conflicts, schema validation, size limits, as a real API server).
  */
@@ -44,6 +44,7 @@ final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
     private volatile String serverAddress = "127.0.0.1:0";
     private final Map<String, CrdSchema> schemas = new LinkedHashMap<>();
     private final StrictWrites writes;
+    private final OpenApiDocuments openApi;
 
     DiscoveryDispatcher(List<CustomResourceDefinition> crds) {
         builtIn("", "v1", "namespaces", "Namespace", false, List.of("ns"));
@@ -79,6 +80,7 @@ final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
             }
         }
         this.writes = new StrictWrites(super::dispatch, this::served, schemas);
+        this.openApi = new OpenApiDocuments(served, schemas);
     }
 
     Map<String, CrdSchema> schemas() {
@@ -143,7 +145,9 @@ final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
                 return ok(resourceList("", "v1"));
             }
             if (bare.startsWith("/openapi")) {
-                return new MockResponse().setResponseCode(404).setBody("{\"kind\":\"Status\",\"status\":\"Failure\",\"code\":404}");
+                String doc = openApi.get(bare);
+                return doc != null ? new MockResponse().setResponseCode(200).addHeader("Content-Type", "application/json").setBody(doc)
+                        : new MockResponse().setResponseCode(404).setBody("{\"kind\":\"Status\",\"status\":\"Failure\",\"code\":404}");
             }
             String[] parts = bare.split("/");
             if (parts.length == 4 && parts[1].equals("apis")) {

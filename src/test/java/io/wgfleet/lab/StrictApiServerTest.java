@@ -198,14 +198,26 @@ class StrictApiServerTest {
         assertThat(bytes).as("between etcd's limit and the API server's body limit").isBetween(1536 * 1024 + 1, 3 * 1024 * 1024);
         assertThatThrownBy(() -> client.resource(huge).create())
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
-                    assertThat(e.getCode()).isEqualTo(413);
+                    assertThat(e.getCode()).as("kube-apiserver wraps etcd's error as a 500 without a reason").isEqualTo(500);
                     assertThat(e.getStatus().getMessage()).isEqualTo("etcdserver: request is too large");
+                    assertThat(e.getStatus().getReason()).isNull();
                 });
         assertThat(client.resources(WireGuardNodeReport.class).withName("concentrator").get()).isNull();
         WireGuardNodeReport small = Reports.report("concentrator", Instant.now(), "wg0", TestKeys.key(), 51820, "192.0.2.1", "10.1.0.1/16",
                 peers.subList(0, 100));
         client.resource(small).create();
         assertThat(client.resources(WireGuardNodeReport.class).withName("concentrator").get()).isNotNull();
+    }
+
+    @Test
+    void aBodyOverTheApiServersLimitIsRefusedBeforeItIsRead() throws Exception {
+        String body = "{\"apiVersion\":\"wgfleet.io/v1alpha1\",\"kind\":\"WireGuardPeer\",\"metadata\":{\"name\":\"big\",\"namespace\":\"lab\","
+                + "\"annotations\":{\"a\":\"" + "x".repeat(3 * 1024 * 1024) + "\"}}}";
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(api.url() + PEERS))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(r.body()).contains("Request entity too large: limit is 3145728");
     }
 
     @Test
@@ -244,7 +256,7 @@ class StrictApiServerTest {
                 metadata: {name: bad-interval, namespace: lab}
                 spec: {interfaceName: wg0, nodeName: n1, publicKey: "%s", diagnosis: {interval: "5 minutes"}}
                 """.formatted(TestKeys.key()));
-        Process p = new ProcessBuilder("kubectl", "--kubeconfig", kubeconfig.toString(), "apply", "--validate=false", "-f", manifest.toString())
+        Process p = new ProcessBuilder("kubectl", "--kubeconfig", kubeconfig.toString(), "apply", "-f", manifest.toString())
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).isEqualTo(1);
@@ -253,6 +265,43 @@ class StrictApiServerTest {
                         + "spec.publicKey in body should match '^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$'")
                 .contains("WireGuardPeer.wgfleet.io \"bad-interval\" is invalid: spec.diagnosis.interval: Invalid value: \"5 minutes\": "
                         + "spec.diagnosis.interval in body should match '^([0-9]+h)?([0-9]+m)?([0-9]+s)?$'");
+    }
+
+    @Test
+    @EnabledIf("io.wgfleet.lab.LabEnvironment#kubectlAvailable")
+    void kubectlExplainsThePeerAndAppliesWithoutValidateFalse(@TempDir Path dir) throws Exception {
+        Path kubeconfig = api.writeKubeconfig(dir.resolve("kubeconfig"));
+        String explained = kubectl(kubeconfig, null, "explain", "wgp.spec");
+        assertThat(explained).contains("KIND:       WireGuardPeer").contains("publicKey").contains("<string> -required-")
+                .contains("The remote end's public key");
+        assertThat(kubectl(kubeconfig, null, "explain", "wireguardnodereports.spec.interfaces")).contains("wg show all dump");
+
+        String valid = """
+                apiVersion: wgfleet.io/v1alpha1
+                kind: WireGuardPeer
+                metadata: {name: applied, namespace: lab}
+                spec: {interfaceName: wg0, nodeName: n1, publicKey: "%s"}
+                """.formatted(TestKeys.key());
+        assertThat(kubectl(kubeconfig, valid, "apply", "-f", "-")).contains("wireguardpeer.wgfleet.io/applied created");
+        assertThat(kubectl(kubeconfig, valid, "apply", "-f", "-")).contains("wireguardpeer.wgfleet.io/applied unchanged");
+        String unknownField = valid.replace("applied", "typo").replace("spec: {", "spec: {listenPort: 51820, ");
+        assertThatThrownBy(() -> kubectl(kubeconfig, unknownField, "apply", "-f", "-"))
+                .hasMessageContaining("strict decoding error: unknown field \"spec.listenPort\"");
+    }
+
+    private static String kubectl(Path kubeconfig, String stdin, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        if (stdin != null) {
+            p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("kubectl " + String.join(" ", args) + ": " + out.strip());
+        }
+        return out;
     }
 
     private static WireGuardPeer withNodes(WireGuardPeer p, String nodes) {

@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
  *     fields; unknown fields are dropped with a warning, or refused with 400 under
  *     {@code fieldValidation=Strict}, as kubectl apply asks); status is dropped on create
  *     and ignored on updates of the main resource when the status subresource is on;</li>
- * <li>size: request bodies over 3 MiB and stored objects over etcd's 1.5 MiB get 413.</li>
+ * <li>size: request bodies over 3 MiB get 413; stored objects over etcd's 1.5 MiB get the
+ *     500 "etcdserver: request is too large" that kube-apiserver passes on from etcd.</li>
  * </ul>
  * Every patch is resolved here into the complete object and stored as an update, under
  * one lock, so that read, check and write cannot interleave with another write.

@@ -20,6 +20,7 @@ import io.wgfleet.operator.report.PeerDiagnoser;
 import io.wgfleet.operator.round.PlannedRound;
 import io.wgfleet.operator.round.RoundCoordinator;
 import io.wgfleet.operator.publish.StatusPublisher;
+import io.wgfleet.operator.publish.StatusWriter;
 import io.wgfleet.operator.status.PeerVerdict;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -57,16 +58,18 @@ public class WireGuardPeerReconciler implements Reconciler<WireGuardPeer> {
     private final RoundCoordinator rounds;
     private final PeerDiagnoser diagnoser;
     private final StatusPublisher publisher;
+    private final StatusWriter writer;
 
     @Inject
     public WireGuardPeerReconciler(Clock clock, ClusterCache cache, Prechecks prechecks, RoundCoordinator rounds,
-                                   PeerDiagnoser diagnoser, StatusPublisher publisher) {
+                                   PeerDiagnoser diagnoser, StatusPublisher publisher, StatusWriter writer) {
         this.clock = clock;
         this.cache = cache;
         this.prechecks = prechecks;
         this.rounds = rounds;
         this.diagnoser = diagnoser;
         this.publisher = publisher;
+        this.writer = writer;
     }
 
     @Override
@@ -87,13 +90,11 @@ public class WireGuardPeerReconciler implements Reconciler<WireGuardPeer> {
                 diagnosed == null ? null : diagnosed.outcome(), diagnosed == null ? null : diagnosed.round(), now);
         boolean changed = publisher.publish(peer, next, verdict.reason(), diagnosed != null && interim(previous, next, diagnosed), now);
 
-        UpdateControl<WireGuardPeer> control;
         if (changed) {
-            peer.setStatus(next);
-            control = UpdateControl.patchStatus(peer);
-        } else {
-            control = UpdateControl.noUpdate();
+            // written whole, not as JOSDK's difference from the cached peer (see StatusWriter)
+            writer.write(peer, next);
         }
+        UpdateControl<WireGuardPeer> control = UpdateControl.noUpdate();
         Duration again = diagnosed == null ? null : nextLook(diagnosed, now);
         return again == null ? control : control.rescheduleAfter(again);
     }
