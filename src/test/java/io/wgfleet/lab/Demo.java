@@ -102,8 +102,8 @@ public final class Demo {
                 session.client().nodes().resource(n).create();
             }
             step("Nodes: gw-berlin-1, gw-berlin-2 (site=berlin), node-a, node-b");
-            kubectl(session, "apply", "--validate=false", "-f", "k8s/samples/");
-            kubectl(session, "apply", "--validate=false", "-f", "src/test/resources/demo/broken-peers.yaml");
+            kubectl(session, "apply", "-f", "k8s/samples/");
+            kubectl(session, "apply", "-f", "src/test/resources/demo/broken-peers.yaml");
 
             session.awaitOperatorAlive(Duration.ofSeconds(60));
             Instant deadline = Instant.now().plus(Duration.ofSeconds(60));

@@ -8,8 +8,6 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefi
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.mockwebserver.dsl.HttpMethod;
-import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.time.Duration;
@@ -22,9 +20,10 @@ import java.util.Map;
 
 /**
  * What kubectl needs beyond CRUD: discovery documents (/version, /api, /apis and the
- * resource lists), 404 for OpenAPI (so kubectl runs with --validate=false instead of
- * failing), and server-side Tables built from the CRDs' printer columns, so
- * {@code kubectl get wgp} shows the columns a real API server would.
+ * resource lists), the custom resources' OpenAPI v3 documents ({@link OpenApiDocuments}:
+ * kubectl explain, and kubectl apply without --validate=false), and server-side Tables built from the CRDs' printer columns, so
+ * {@code kubectl get wgp} shows the columns a real API server would. Writes go through
+ * {@link StrictWrites} (conflicts, schema validation, size limits, as a real API server).
  */
 final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
 
@@ -37,10 +36,15 @@ final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
         }
     }
 
+    /** Built-in kinds whose status is a subresource, as on a real API server. */
+    private static final java.util.Set<String> WITH_STATUS = java.util.Set.of("namespaces", "nodes", "pods", "jobs", "deployments");
     private static final List<String> VERBS = List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
     private final ObjectMapper json = new ObjectMapper();
     private final List<Served> served = new ArrayList<>();
     private volatile String serverAddress = "127.0.0.1:0";
+    private final Map<String, CrdSchema> schemas = new LinkedHashMap<>();
+    private final StrictWrites writes;
+    private final OpenApiDocuments openApi;
 
     DiscoveryDispatcher(List<CustomResourceDefinition> crds) {
         builtIn("", "v1", "namespaces", "Namespace", false, List.of("ns"));
@@ -69,8 +73,31 @@ final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
                         names.getCategories() == null ? List.of() : names.getCategories(),
                         v.getSubresources() != null && v.getSubresources().getStatus() != null,
                         v.getAdditionalPrinterColumns() == null ? List.of() : v.getAdditionalPrinterColumns()));
+                if (v.getSchema() != null && v.getSchema().getOpenAPIV3Schema() != null) {
+                    schemas.put(crd.getSpec().getGroup() + "/" + v.getName() + "/" + names.getPlural(),
+                            new CrdSchema(json.valueToTree(v.getSchema().getOpenAPIV3Schema())));
+                }
             }
         }
+        this.writes = new StrictWrites(super::dispatch, this::served, schemas);
+        this.openApi = new OpenApiDocuments(served, schemas);
+    }
+
+    Map<String, CrdSchema> schemas() {
+        return schemas;
+    }
+
+    List<Served> served() {
+        return served;
+    }
+
+    private Served served(StrictWrites.ApiPath at) {
+        for (Served s : served) {
+            if (s.group().equals(at.group()) && s.version().equals(at.version()) && s.plural().equals(at.plural())) {
+                return s;
+            }
+        }
+        return null;
     }
 
     void setServerAddress(String address) {
@@ -78,17 +105,14 @@ final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
     }
 
     private void builtIn(String group, String version, String plural, String kind, boolean namespaced, List<String> shortNames) {
-        served.add(new Served(group, version, plural, kind.toLowerCase(), kind, namespaced, shortNames, List.of(), false, List.of()));
+        served.add(new Served(group, version, plural, kind.toLowerCase(), kind, namespaced, shortNames, List.of(),
+                WITH_STATUS.contains(plural), List.of()));
     }
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
         String path = request.getPath();
         String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
-        String contentType = request.getHeader("Content-Type");
-        if ("PATCH".equals(request.getMethod()) && contentType != null && contentType.contains("merge-patch")) {
-            return mergePatch(request, bare);
-        }
         if ("POST".equals(request.getMethod()) && bare.equals("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")) {
             // the lab has no authorization: every client may do everything (leader election asks first)
             ObjectNode review = json.createObjectNode().put("kind", "SelfSubjectRulesReview").put("apiVersion", "authorization.k8s.io/v1");
@@ -98,6 +122,10 @@ final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
             rule.putArray("resources").add("*");
             review.with("status").putArray("nonResourceRules");
             return new MockResponse().setResponseCode(201).addHeader("Content-Type", "application/json").setBody(review.toString());
+        }
+        MockResponse written = writes.handle(request, path, bare);
+        if (written != null) {
+            return written;
         }
         if ("GET".equals(request.getMethod())) {
             if (bare.equals("/version")) {
@@ -117,7 +145,9 @@ final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
                 return ok(resourceList("", "v1"));
             }
             if (bare.startsWith("/openapi")) {
-                return new MockResponse().setResponseCode(404).setBody("{\"kind\":\"Status\",\"status\":\"Failure\",\"code\":404}");
+                String doc = openApi.get(bare);
+                return doc != null ? new MockResponse().setResponseCode(200).addHeader("Content-Type", "application/json").setBody(doc)
+                        : new MockResponse().setResponseCode(404).setBody("{\"kind\":\"Status\",\"status\":\"Failure\",\"code\":404}");
             }
             String[] parts = bare.split("/");
             if (parts.length == 4 && parts[1].equals("apis")) {
@@ -178,29 +208,6 @@ final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
             return ok(list);
         } catch (java.io.IOException ex) {
             return all;
-        }
-    }
-
-    /**
-     * JSON merge patches (kubectl annotate, label and apply send them) applied here and
-     * stored as an update. The CRUD mock's own merge patch leaves objects on which a later
-     * JSON patch of the status subresource never answers (measured: the client times out).
-     */
-    private MockResponse mergePatch(RecordedRequest request, String bare) {
-        MockResponse current = super.dispatch(new RecordedRequest("GET " + bare + " HTTP/1.1", HttpMethod.GET, bare,
-                request.getHeaders(), new Buffer()));
-        if (current.code() != 200) {
-            return current;
-        }
-        try {
-            JsonNode target = json.readTree(current.getBody().readUtf8());
-            JsonNode patch = json.readTree(request.getUtf8Body());
-            JsonNode merged = merge(target, patch);
-            byte[] body = json.writeValueAsBytes(merged);
-            return super.dispatch(new RecordedRequest("PUT " + bare + " HTTP/1.1", HttpMethod.PUT, bare,
-                    request.getHeaders(), new Buffer(body)));
-        } catch (java.io.IOException e) {
-            return new MockResponse().setResponseCode(400).setBody("{\"kind\":\"Status\",\"status\":\"Failure\",\"message\":\"bad merge patch\",\"code\":400}");
         }
     }
 

@@ -46,6 +46,15 @@ public final class LabEnvironment {
         return why == null;
     }
 
+    /** For {@code @EnabledIf} on tests that drive a real kubectl: prints the reason when it is missing. */
+    public static boolean kubectlAvailable() {
+        if (!onPath("kubectl")) {
+            System.out.println("[lab] kubectl tests skipped: kubectl is not installed");
+            return false;
+        }
+        return true;
+    }
+
     /** For {@code @EnabledIf}: prints the reason when the lab cannot run, so a skip is never silent. */
     public static boolean available() {
         String why = unavailableReason();

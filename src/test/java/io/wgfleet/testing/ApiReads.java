@@ -18,6 +18,10 @@ public final class ApiReads {
     }
 
     public static Condition condition(WireGuardPeer p, ConditionType type) {
+        if (p.getStatus() == null) {
+            // a peer the operator has not written yet has no status at all, as on a real API server
+            throw new java.util.NoSuchElementException("no status on " + p.getMetadata().getName() + " yet");
+        }
         return p.getStatus().getConditions().stream().filter(c -> c.getType().equals(type.type())).findFirst().orElseThrow();
     }
 

@@ -32,8 +32,8 @@ public class WireGuardPeer extends CustomResource<WireGuardPeerSpec, WireGuardPe
     /** Setting or changing this annotation asks for a diagnosis round now. */
     public static final String DIAGNOSE_ANNOTATION = "wgfleet.io/diagnose";
 
-    @Override
-    protected WireGuardPeerStatus initStatus() {
-        return new WireGuardPeerStatus();
-    }
+    // No initStatus(): a peer the operator has not written yet has no status on the server,
+    // and must deserialize without one. An empty status here made JOSDK's JSON-patch status
+    // update "add /status/conditions" against an object without /status, which a real API
+    // server refuses (RFC 6902: the parent must exist), so no first status was ever written.
 }

@@ -21,6 +21,7 @@ import io.wgfleet.operator.report.RemoteEnd;
 import io.wgfleet.operator.round.PlannedRound;
 import io.wgfleet.operator.round.RoundCoordinator;
 import io.wgfleet.operator.publish.StatusPublisher;
+import io.wgfleet.operator.publish.StatusWriter;
 import io.wgfleet.operator.status.PeerVerdict;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -58,10 +59,12 @@ public class WireGuardPeerReconciler implements Reconciler<WireGuardPeer> {
     private final RemoteEnds remoteEnds;
     private final PeerDiagnoser diagnoser;
     private final StatusPublisher publisher;
+    private final StatusWriter writer;
 
     @Inject
     public WireGuardPeerReconciler(Clock clock, ClusterCache cache, Prechecks prechecks, RoundCoordinator rounds,
-                                   RemoteEnds remoteEnds, PeerDiagnoser diagnoser, StatusPublisher publisher) {
+                                   RemoteEnds remoteEnds, PeerDiagnoser diagnoser, StatusPublisher publisher,
+                                   StatusWriter writer) {
         this.clock = clock;
         this.cache = cache;
         this.prechecks = prechecks;
@@ -69,6 +72,7 @@ public class WireGuardPeerReconciler implements Reconciler<WireGuardPeer> {
         this.remoteEnds = remoteEnds;
         this.diagnoser = diagnoser;
         this.publisher = publisher;
+        this.writer = writer;
     }
 
     @Override
@@ -89,13 +93,11 @@ public class WireGuardPeerReconciler implements Reconciler<WireGuardPeer> {
                 diagnosed == null ? null : diagnosed.outcome(), diagnosed == null ? null : diagnosed.round(), now);
         boolean changed = publisher.publish(peer, next, verdict.reason(), diagnosed != null && interim(previous, next, diagnosed), now);
 
-        UpdateControl<WireGuardPeer> control;
         if (changed) {
-            peer.setStatus(next);
-            control = UpdateControl.patchStatus(peer);
-        } else {
-            control = UpdateControl.noUpdate();
+            // written whole, not as JOSDK's difference from the cached peer (see StatusWriter)
+            writer.write(peer, next);
         }
+        UpdateControl<WireGuardPeer> control = UpdateControl.noUpdate();
         Duration again = diagnosed == null ? null : nextLook(diagnosed, now);
         return again == null ? control : control.rescheduleAfter(again);
     }

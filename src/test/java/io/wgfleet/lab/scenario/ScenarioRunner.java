@@ -130,7 +130,7 @@ public final class ScenarioRunner {
                     client.nodes().resource(node).createOr(x -> x.update());
                     kubelet.register(nodeName(s, m.name()), machines.get(m.name()));
                 }
-                kubectl(applyYaml(s, keys, secrets), "apply", "--validate=false", "-f", "-");
+                kubectl(applyYaml(s, keys, secrets), "apply", "-f", "-");
                 // the operator's first round runs now; steps start once it is over, so each
                 // diagnose step times a round of its own
                 awaitFirstRound(s, failures);
