@@ -21,7 +21,7 @@ import java.util.function.Function;
 public final class ReportParts {
 
     /** Each object stays under this (JSON of its spec), well below the API server's limit. */
-    public static final int BUDGET_BYTES = 192 * 1024;
+    public static final int BUDGET_BYTES = 768 * 1024;
 
     private ReportParts() {
     }
