@@ -342,7 +342,8 @@ class ReportsToStatusTest {
         client.resource(toServer).create();
         Pair keys = new Pair(toServer, null, clientKey, serverKey);
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> jobsOf(a).size() == 1 && jobsOf(b).size() == 1);
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(jobs()).extracting(this::jobNode)
+                .as("the round runs on this end's node and on the node the endpoint belongs to").containsExactlyInAnyOrder(a, b));
         agentReports(a, clientSide(a, keys, false), jobsOf(a).get(0));
         agentReports(b, serverSide(b, keys, false, true), jobsOf(b).get(0));
 

@@ -197,11 +197,15 @@ public class ClusterCache implements ClusterView {
                 .distinct().toList();
     }
 
-    /** The nodes that have {@code address}, by their Node status or their last report. */
+    /**
+     * The nodes that have {@code address}, by their Node status or their last report; a
+     * report outlives its node, so only reports of nodes that still exist count.
+     */
     public Set<String> nodesWithAddress(String address) {
         Set<String> out = new java.util.TreeSet<>();
         nodes.byIndex(ADDRESS_INDEX, address).forEach(n -> out.add(n.getMetadata().getName()));
-        reports.byIndex(ADDRESS_INDEX, address).forEach(r -> out.add(r.getMetadata().getName()));
+        reports.byIndex(ADDRESS_INDEX, address).stream().map(r -> r.getMetadata().getName())
+                .filter(n -> node(n).isPresent()).forEach(out::add);
         return out;
     }
 
