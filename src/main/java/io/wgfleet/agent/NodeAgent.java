@@ -51,7 +51,7 @@ import java.util.logging.Logger;
 public final class NodeAgent {
 
     /** Written into each report; bump with the report's meaning. */
-    public static final String VERSION = "0.1.0";
+    public static final String VERSION = "0.2.0";
 
     private static final Logger LOG = Logger.getLogger(NodeAgent.class.getName());
     /**
@@ -277,20 +277,33 @@ public final class NodeAgent {
             }
             counter.close();
 
-            List<ProbeTarget> mtuTargets = new ArrayList<>();
+            // the DF search needs a passing baseline: only a peer whose provoking ping was answered
+            List<MtuProber.Target> mtuTargets = new ArrayList<>();
             for (int i = 0; i < targets.size(); i++) {
                 HandshakeProbe hp = round.probes().get(i);
-                boolean works = Boolean.TRUE.equals(hp.getHandshakeCompleted()) || Boolean.TRUE.equals(hp.getReplied());
-                if (targets.get(i).declaredProbe() && works) {
-                    mtuTargets.add(targets.get(i));
+                if (targets.get(i).declaredProbe() && Boolean.TRUE.equals(hp.getReplied())) {
+                    mtuTargets.add(new MtuProber.Target(targets.get(i), hp.getRttMillis()));
                 }
             }
             if (!mtuTargets.isEmpty()) {
-                spec.getMtuProbes().addAll(new MtuProber(runner, pool).probe(mtuTargets));
+                spec.getMtuProbes().addAll(new MtuProber(runner, pool).probe(mtuTargets, round.after(), this::dumpOrNull));
             }
         } finally {
             counter.close();
             pool.shutdownNow();
+        }
+    }
+
+    /** A fresh dump for counters; null when it cannot be read (the counters are then left out). */
+    private WgDump dumpOrNull() {
+        CommandResult r = runner.run(NodeCommands.WG_DUMP, NodeCommands.TIMEOUT);
+        if (!r.succeeded()) {
+            return null;
+        }
+        try {
+            return WgDumpParser.parse(r.stdout());
+        } catch (ParseException e) {
+            return null;
         }
     }
 }

@@ -146,11 +146,30 @@ public record NodeFacts(
                                  Boolean replied, String error) {
     }
 
-    /** Don't-Fragment pings through the tunnel; payload sizes in bytes (ICMP payload). */
+    /**
+     * Don't-Fragment pings through the tunnel; payload sizes in bytes (ICMP payload).
+     *
+     * @param controlPayload   the control sent beside the failures (the largest size known to pass)
+     * @param controlPassed    every control passed; false: the path was lost during the search; null: nothing failed
+     * @param failureConfirmed the smallest failing size failed again on a second try
+     * @param rxDelta          bytes received from the peer during the search; null when not read
+     */
     public record MtuProbe(String interfaceName, String peerPublicKey, String target, Integer largestPassingPayload,
-                           Integer smallestFailingPayload, List<Integer> triedPayloads) {
+                           Integer smallestFailingPayload, List<Integer> triedPayloads, Integer controlPayload,
+                           Boolean controlPassed, Boolean failureConfirmed, Long rxDelta) {
         public MtuProbe {
             triedPayloads = Lists.clean(triedPayloads);
+        }
+
+        /** The path went away during the search: a control failed in the window of a failure. */
+        public boolean pathLost() {
+            return Boolean.FALSE.equals(controlPassed);
+        }
+
+        /** A size limit the search proved: a failure confirmed twice, each beside a passing control, with replies counted. */
+        public boolean limitProven() {
+            return Boolean.TRUE.equals(controlPassed) && Boolean.TRUE.equals(failureConfirmed)
+                    && (rxDelta == null || rxDelta > 0);
         }
     }
 

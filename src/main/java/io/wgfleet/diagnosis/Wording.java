@@ -51,6 +51,26 @@ final class Wording {
                 + (p.replied() == null ? "" : Boolean.TRUE.equals(p.replied()) ? ", ping answered" : ", ping unanswered");
     }
 
+    /** A Don't-Fragment search: the sizes, its controls and what they prove. */
+    static String mtuSearch(NodeFacts.MtuProbe m) {
+        String sizes = "DF ping payloads tried " + m.triedPayloads() + " to " + Values.orDefault(m.target(), "the tunnel");
+        if (m.pathLost()) {
+            return sizes + ": the control of " + m.controlPayload() + " B failed beside " + m.smallestFailingPayload()
+                    + " B, so the path itself was lost during the search and the failures say nothing about size";
+        }
+        if (Boolean.FALSE.equals(m.failureConfirmed())) {
+            return sizes + ": " + m.smallestFailingPayload() + " B failed once but not consistently (passed on retest, or a smaller size failed), so it was a lost packet, not a size limit";
+        }
+        if (m.rxDelta() != null && m.rxDelta() <= 0) {
+            return sizes + ": no byte arrived from the peer during the search although the controls passed, so the failures are not proven";
+        }
+        if (!m.limitProven()) {
+            return sizes + ": the failures carry no passing control (an agent before 0.2.0), so they are not proven";
+        }
+        return sizes + ": " + m.largestPassingPayload() + " B passes, " + m.smallestFailingPayload() + " B fails twice, the control "
+                + m.controlPayload() + " B passing beside it each time" + (m.rxDelta() != null ? ", rx +" + m.rxDelta() + " B during the search" : "");
+    }
+
     /** The packets counted on side s's listen port, or "not counted". */
     static String arrivals(Side s) {
         Arrivals a = s.arrivals();

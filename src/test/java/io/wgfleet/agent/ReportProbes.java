@@ -29,6 +29,7 @@ public final class ReportProbes {
                     named.setRxDelta(hp.getRxDelta());
                     named.setHandshakeCompleted(hp.getHandshakeCompleted());
                     named.setReplied(hp.getReplied());
+                    named.setRttMillis(hp.getRttMillis());
                     named.setError(hp.getError());
                     out.add(named);
                 }

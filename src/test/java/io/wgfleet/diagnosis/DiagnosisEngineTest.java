@@ -386,7 +386,7 @@ class DiagnosisEngineTest {
     @Test
     void largeDfPingsLostIsMTUBlackholeWithSizes() {
         Lab lab = new Lab();
-        lab.client.mtuProbes.add(new NodeFacts.MtuProbe("wg0", lab.serverKey, "10.77.0.1", 1000, 1392, List.of(56, 1000, 1392)));
+        lab.client.mtuProbes.add(new NodeFacts.MtuProbe("wg0", lab.serverKey, "10.77.0.1", 1000, 1392, List.of(1392, 1000, 56, 1392), 1000, true, true, 2072L));
         Diagnosis d = lab.diagnoseClient();
         assertThat(d.reason()).isEqualTo(Reason.MTUBlackhole);
         assertThat(d.message()).contains("1000 B payload passes", "1392 B fails", "set MTU 1028 on wg0");
@@ -395,11 +395,63 @@ class DiagnosisEngineTest {
         assertThat(d.trafficFlowing().status()).isEqualTo(Status.FALSE);
     }
 
+    /**
+     * The issue's case: a NAT that forgot the mapping during the search. The failures carry a
+     * control that failed beside them, so the verdict is about the path, not about size.
+     */
+    @Test
+    void dfFailuresWhoseControlFailedAreAPathLostNotABlackhole() {
+        Lab lab = new Lab();
+        lab.client.mtuProbes.add(new NodeFacts.MtuProbe("wg0", lab.serverKey, "10.77.0.1", 1387, 1392,
+                List.of(1392, 1352, 1300, 1200, 1000, 552, 56, 1372, 1382, 1387, 1392), 1387, false, null, 1800L));
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isNotEqualTo(Reason.MTUBlackhole);
+        assertThat(d.findings()).extracting(Finding::reason).doesNotContain(Reason.MTUBlackhole);
+        assertThat(d.reason()).as("nothing here explains the loss").isEqualTo(Reason.DiagnosticPending);
+        assertThat(d.message()).contains("the path went away", "control of 1387 B failed beside 1392 B");
+        assertThat(d.trafficFlowing().status()).as("the probe's reply no longer proves traffic").isEqualTo(Status.UNKNOWN);
+    }
+
+    /** The same loss with the remote behind NAT and no keepalive: the mapping expired, KeepaliveMissing says why. */
+    @Test
+    void pathLostDuringTheSearchBehindNatWithoutKeepaliveIsKeepaliveMissing() {
+        Lab lab = new Lab();
+        lab.server.nat.add(new NodeFacts.Nat("eth0", "100.64.0.2", "CGNAT"));
+        lab.client.mtuProbes.add(new NodeFacts.MtuProbe("wg0", lab.serverKey, "10.77.0.1", null, 56,
+                List.of(1392, 1352, 1300, 1200, 1000, 552, 56), 56, false, null, 0L));
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.KeepaliveMissing);
+        assertThat(d.message()).contains("was answered, then the path went away", "the control of 56 B failed");
+        assertThat(d.trafficFlowing().status()).isEqualTo(Status.FALSE);
+    }
+
+    /** One lost packet during the search (it passed on retest) is not a size limit, and traffic is still proven. */
+    @Test
+    void aFailureThatPassesOnRetestIsNotABlackhole() {
+        Lab lab = new Lab();
+        lab.client.mtuProbes.add(new NodeFacts.MtuProbe("wg0", lab.serverKey, "10.77.0.1", 1387, 1392,
+                List.of(1392, 1352, 1372, 1382, 1387, 1392), 1387, true, false, 5000L));
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.Connected);
+        assertThat(d.evidence()).anySatisfy(e -> assertThat(e).contains("1392 B failed once but not consistently"));
+    }
+
+    /** A report of an agent without controls (before 0.2.0) proves no size limit. */
+    @Test
+    void dfFailuresWithoutControlsProveNothing() {
+        Lab lab = new Lab();
+        lab.client.mtuProbes.add(new NodeFacts.MtuProbe("wg0", lab.serverKey, "10.77.0.1", 1000, 1392,
+                List.of(56, 1000, 1392), null, null, null, null));
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.Connected);
+        assertThat(d.evidence()).anySatisfy(e -> assertThat(e).contains("carry no passing control"));
+    }
+
     @Test
     void failingSizeAboveOwnLinkMtuIsNotABlackhole() {
         Lab lab = new Lab();
         lab.client.mtu = 1280;
-        lab.client.mtuProbes.add(new NodeFacts.MtuProbe("wg0", lab.serverKey, "10.77.0.1", 1000, 1392, List.of(56, 1000, 1392)));
+        lab.client.mtuProbes.add(new NodeFacts.MtuProbe("wg0", lab.serverKey, "10.77.0.1", 1000, 1392, List.of(1392, 1000, 56, 1392), 1000, true, true, 2072L));
         assertThat(lab.diagnoseClient().reason()).isEqualTo(Reason.Connected);
     }
 

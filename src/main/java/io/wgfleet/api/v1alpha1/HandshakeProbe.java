@@ -34,6 +34,9 @@ public class HandshakeProbe {
     @JsonPropertyDescription("Whether the provoking packet got an answer (ping reply).")
     private Boolean replied;
 
+    @JsonPropertyDescription("Round-trip time of the answered ping in milliseconds (with the handshake when one was needed).")
+    private Double rttMillis;
+
     @JsonPropertyDescription("Why the probe could not run, when it could not.")
     private String error;
 
@@ -115,5 +118,13 @@ public class HandshakeProbe {
 
     public void setError(String error) {
         this.error = error;
+    }
+
+    public Double getRttMillis() {
+        return rttMillis;
+    }
+
+    public void setRttMillis(Double rttMillis) {
+        this.rttMillis = rttMillis;
     }
 }

@@ -100,7 +100,8 @@ public final class ReportMapper {
                         d.getResolved(), d.getInUse(), d.getError())),
                 probes(r, notes),
                 map(r.getMtuProbes(), (MtuProbe m) -> new NodeFacts.MtuProbe(m.getInterfaceName(), m.getPeerPublicKey(),
-                        m.getTarget(), m.getLargestPassingPayload(), m.getSmallestFailingPayload(), m.getTriedPayloads())),
+                        m.getTarget(), m.getLargestPassingPayload(), m.getSmallestFailingPayload(), m.getTriedPayloads(),
+                        m.getControlPayload(), m.getControlPassed(), m.getFailureConfirmed(), m.getRxDelta())),
                 map(r.getNatFindings(), (NatFinding n) -> new NodeFacts.Nat(n.getInterfaceName(), n.getAddress(), n.getKind())),
                 map(r.getCollectionErrors(), (CollectionError e) -> new NodeFacts.CollectionError(e.getSource(), e.getMessage())),
                 notes);
