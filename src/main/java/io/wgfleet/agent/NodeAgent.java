@@ -8,6 +8,7 @@ import io.wgfleet.agent.collect.MtuProber;
 import io.wgfleet.agent.collect.NodeCommands;
 import io.wgfleet.agent.collect.CollectedFacts;
 import io.wgfleet.agent.collect.ProbeTarget;
+import io.wgfleet.agent.collect.YoungSessionEscalation;
 import io.wgfleet.agent.exec.CommandResult;
 import io.wgfleet.agent.exec.CommandRunner;
 import io.wgfleet.agent.parse.ParseException;
@@ -123,7 +124,9 @@ public final class NodeAgent {
         }
 
         if (options.probe() && !targets.isEmpty()) {
-            probe(targets, dump, spec);
+            // a remote end in the fleet answers with its own report: its young sessions need no escalation
+            List<Boolean> remoteInFleet = declared.stream().map(p -> p.getSpec().getRemotePeerRef() != null).toList();
+            probe(targets, remoteInFleet, dump, spec);
         }
         nestProbes(spec);
         spec.setCollectionTime(clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
@@ -235,7 +238,8 @@ public final class NodeAgent {
         return null;
     }
 
-    private void probe(List<ProbeTarget> targets, WgDump dump, WireGuardNodeReportSpec spec) throws InterruptedException {
+    private void probe(List<ProbeTarget> targets, List<Boolean> remoteInFleet, WgDump dump, WireGuardNodeReportSpec spec)
+            throws InterruptedException {
         List<CollectionError> errors = spec.getCollectionErrors();
         Set<Integer> ports = new TreeSet<>();
         dump.interfaces().forEach(i -> {
@@ -268,9 +272,11 @@ public final class NodeAgent {
             }
             HandshakeProber.Round round = new HandshakeProber(runner, clock, pool).probe(targets, before, options.probeWait());
             spec.getHandshakeProbes().addAll(round.probes());
+            long escalated = new YoungSessionEscalation(runner, pool).run(targets, round.probes(), remoteInFleet, before,
+                    clock.instant().getEpochSecond(), this::dumpOrNull);
             if (unavailable == null) {
                 try {
-                    spec.getArrivals().addAll(counter.read(ports, round.waitedMillis()));
+                    spec.getArrivals().addAll(counter.read(ports, round.waitedMillis() + escalated));
                 } catch (ArrivalCounter.CounterException e) {
                     errors.add(new CollectionError("arrivals", e.getMessage()));
                 }

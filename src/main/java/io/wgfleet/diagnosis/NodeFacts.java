@@ -140,10 +140,23 @@ public record NodeFacts(
         }
     }
 
-    /** A provoked handshake: one packet sent into the tunnel and what followed. */
+    /**
+     * A provoked handshake: one packet sent into the tunnel and what followed.
+     *
+     * @param escalatedMillis how much longer than the first window the agent kept provoking a young session; null when it did not
+     * @param initiationsSent handshake initiations WireGuard sent during the wait on a young session; null when not counted
+     */
     public record ProvokedHandshake(String interfaceName, String peerPublicKey, String target, Instant provokedAt,
                                  Long waitedMillis, Long txDelta, Long rxDelta, Boolean handshakeCompleted,
+                                 Boolean replied, String error, Long escalatedMillis, Integer initiationsSent) {
+
+        /** A probe of an agent that counts no initiations (or of a session that was not young). */
+        public ProvokedHandshake(String interfaceName, String peerPublicKey, String target, Instant provokedAt,
+                                 Long waitedMillis, Long txDelta, Long rxDelta, Boolean handshakeCompleted,
                                  Boolean replied, String error) {
+            this(interfaceName, peerPublicKey, target, provokedAt, waitedMillis, txDelta, rxDelta, handshakeCompleted,
+                    replied, error, null, null);
+        }
     }
 
     /**

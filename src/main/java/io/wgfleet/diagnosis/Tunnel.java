@@ -120,6 +120,17 @@ final class Tunnel {
         return handshakeRecent && local.probe != null && (Boolean.FALSE.equals(local.probe.replied()) || pathLostDuringMtuSearch());
     }
 
+    /**
+     * WireGuard itself re-initiated on the young session (within the first window, or while the
+     * agent kept provoking) and nothing answered: as much a failing handshake as a stale one.
+     */
+    boolean reinitiationUnanswered() {
+        ProvokedHandshake p = local.probe;
+        return handshakeRecent && p != null && p.error() == null && Boolean.FALSE.equals(p.replied())
+                && !Boolean.TRUE.equals(p.handshakeCompleted()) && p.rxDelta() != null && p.rxDelta() == 0
+                && p.initiationsSent() != null && p.initiationsSent() > 0;
+    }
+
     /** The DF search's control failed: the path that answered the probe was gone moments later. */
     boolean pathLostDuringMtuSearch() {
         MtuProbe m = mtuProbe();

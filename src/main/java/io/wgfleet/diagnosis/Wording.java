@@ -48,7 +48,22 @@ final class Wording {
                 + ": waited " + Values.orZero(p.waitedMillis()) + " ms, tx +" + Values.orZero(p.txDelta()) + " B, rx +"
                 + Values.orZero(p.rxDelta()) + " B, handshake "
                 + (Boolean.TRUE.equals(p.handshakeCompleted()) ? "completed" : "not completed")
-                + (p.replied() == null ? "" : Boolean.TRUE.equals(p.replied()) ? ", ping answered" : ", ping unanswered");
+                + (p.replied() == null ? "" : Boolean.TRUE.equals(p.replied()) ? ", ping answered" : ", ping unanswered")
+                + escalation(p);
+    }
+
+    /** What keeping a young session provoked cost and showed; empty when the agent did not. */
+    static String escalation(ProvokedHandshake p) {
+        if (p.escalatedMillis() == null) {
+            return "";
+        }
+        String seen = p.initiationsSent() == null ? "initiations not countable in tx"
+                : p.initiationsSent() == 0 ? "no re-initiation seen"
+                : p.initiationsSent() + " initiation" + (p.initiationsSent() == 1 ? "" : "s") + " of 148 B sent";
+        return "; the session was young, so the agent kept provoking " + p.escalatedMillis()
+                + " ms beyond its first window for WireGuard to re-initiate (KEEPALIVE_TIMEOUT + REKEY_TIMEOUT): " + seen
+                + (Boolean.TRUE.equals(p.handshakeCompleted()) ? ", a handshake completed"
+                : Values.orZero(p.rxDelta()) > 0 ? ", rx +" + p.rxDelta() + " B" : ", nothing answered");
     }
 
     /** A Don't-Fragment search: the sizes, its controls and what they prove. */

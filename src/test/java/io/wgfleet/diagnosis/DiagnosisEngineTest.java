@@ -345,6 +345,37 @@ class DiagnosisEngineTest {
         assertThat(d.handshakeSucceeded().status()).isEqualTo(Status.FALSE);
     }
 
+    /**
+     * A young session to a remote outside the fleet whose port started being dropped: the first
+     * window proves nothing (the ping went out as data), so the agent kept provoking until
+     * WireGuard re-initiated; that initiation got no answer either: NoResponse, with the wait named.
+     */
+    @Test
+    void aYoungSessionWhoseReinitiationGoesUnansweredIsNoResponse() {
+        Lab lab = new Lab();
+        lab.client.peer.hs = Lab.COLLECTED_S - 40;
+        lab.client.probe = new NodeFacts.ProvokedHandshake("wg0", lab.serverKey, "10.77.0.1", Lab.COLLECTED.minusSeconds(22), 21000L,
+                21 * 128L + 148, 0L, false, false, null, 15500L, 1);
+        Diagnosis d = DiagnosisEngine.diagnose(lab.clientOneSided());
+        assertThat(d.reason()).isEqualTo(Reason.NoResponse);
+        assertThat(d.message()).contains("192.0.2.1:51820", "21000 ms", "re-initiation", "15500 ms beyond its first window");
+        assertThat(d.evidence()).anySatisfy(e -> assertThat(e).contains("kept provoking 15500 ms", "1 initiation of 148 B sent", "nothing answered"));
+        assertThat(d.trafficFlowing().status()).isEqualTo(Status.FALSE);
+    }
+
+    /** The same young session without a counted re-initiation proves nothing: still not a verdict. */
+    @Test
+    void aYoungSessionWithoutAReinitiationIsNotNoResponse() {
+        Lab lab = new Lab();
+        lab.client.peer.hs = Lab.COLLECTED_S - 40;
+        lab.client.probe = new NodeFacts.ProvokedHandshake("wg0", lab.serverKey, "10.77.0.1", Lab.COLLECTED.minusSeconds(22), 21000L,
+                21 * 128L, 0L, false, false, null, 15500L, 0);
+        Diagnosis d = DiagnosisEngine.diagnose(lab.clientOneSided());
+        assertThat(d.reason()).isNotEqualTo(Reason.NoResponse);
+        assertThat(d.reason().isUnknown()).isTrue();
+        assertThat(d.evidence()).anySatisfy(e -> assertThat(e).contains("no re-initiation seen"));
+    }
+
     @Test
     void serverAllowedIpsLackingClientAddressIsAllowedIPsMismatch() {
         Lab lab = new Lab();

@@ -128,7 +128,8 @@ public final class ReportMapper {
 
     private static NodeFacts.ProvokedHandshake probe(HandshakeProbe p, String iface, String key, List<String> notes) {
         return new NodeFacts.ProvokedHandshake(iface, key, p.getTarget(), instant(p.getProvokedAt(), "handshake probe provokedAt", notes),
-                p.getWaitedMillis(), p.getTxDelta(), p.getRxDelta(), p.getHandshakeCompleted(), p.getReplied(), p.getError());
+                p.getWaitedMillis(), p.getTxDelta(), p.getRxDelta(), p.getHandshakeCompleted(), p.getReplied(), p.getError(),
+                p.getEscalatedMillis(), p.getInitiationsSent());
     }
 
     private static NodeFacts.Interface iface(InterfaceReport i) {
