@@ -127,7 +127,7 @@ final class Tunnel {
     boolean reinitiationUnanswered() {
         ProvokedHandshake p = local.probe;
         return handshakeRecent && p != null && p.error() == null && Boolean.FALSE.equals(p.replied())
-                && !Boolean.TRUE.equals(p.handshakeCompleted()) && p.rxDelta() != null && p.rxDelta() == 0
+                && !Boolean.TRUE.equals(p.handshakeCompleted()) && p.rxDelta() != null && p.rxDelta() % Side.INITIATION == 0
                 && p.initiationsSent() != null && p.initiationsSent() > 0;
     }
 

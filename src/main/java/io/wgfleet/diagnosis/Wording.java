@@ -63,7 +63,10 @@ final class Wording {
         return "; the session was young, so the agent kept provoking " + p.escalatedMillis()
                 + " ms beyond its first window for WireGuard to re-initiate (KEEPALIVE_TIMEOUT + REKEY_TIMEOUT): " + seen
                 + (Boolean.TRUE.equals(p.handshakeCompleted()) ? ", a handshake completed"
-                : Values.orZero(p.rxDelta()) > 0 ? ", rx +" + p.rxDelta() + " B" : ", nothing answered");
+                : Values.orZero(p.rxDelta()) % Side.INITIATION != 0 ? ", rx +" + p.rxDelta() + " B"
+                : Values.orZero(p.rxDelta()) > 0 ? ", nothing answered them (only the remote's own "
+                + p.rxDelta() / Side.INITIATION + " initiation(s) of 148 B arrived, and WireGuard's answers to them completed nothing)"
+                : ", nothing answered");
     }
 
     /** A Don't-Fragment search: the sizes, its controls and what they prove. */

@@ -363,6 +363,18 @@ class DiagnosisEngineTest {
         assertThat(d.trafficFlowing().status()).isEqualTo(Status.FALSE);
     }
 
+    /** The remote's own initiations arriving (148 B each) answer none of ours: still NoResponse. */
+    @Test
+    void theRemotesOwnInitiationsDoNotAnswerAnUnansweredReinitiation() {
+        Lab lab = new Lab();
+        lab.client.peer.hs = Lab.COLLECTED_S - 40;
+        lab.client.probe = new NodeFacts.ProvokedHandshake("wg0", lab.serverKey, "10.77.0.1", Lab.COLLECTED.minusSeconds(22), 21000L,
+                21 * 128L + 148 + 92, 148L, false, false, null, 15500L, 1);
+        Diagnosis d = DiagnosisEngine.diagnose(lab.clientOneSided());
+        assertThat(d.reason()).isEqualTo(Reason.NoResponse);
+        assertThat(d.evidence()).anySatisfy(e -> assertThat(e).contains("only the remote's own 1 initiation(s) of 148 B arrived"));
+    }
+
     /** The same young session without a counted re-initiation proves nothing: still not a verdict. */
     @Test
     void aYoungSessionWithoutAReinitiationIsNotNoResponse() {

@@ -45,6 +45,7 @@ public final class YoungSessionEscalation {
     static final long REJECT_AFTER_SECONDS = 180;
     static final long INITIATION = 148;
     static final long KEEPALIVE = 32;
+    static final long RESPONSE = 92;
     /** Initiations per count that the byte sum tells apart from keepalives (148 b + 32 a is unique for b < 8). */
     private static final int MAX_INITIATIONS = 7;
 
@@ -97,14 +98,14 @@ public final class YoungSessionEscalation {
      */
     static boolean needed(HandshakeProbe p, Optional<WgDump.Peer> before, long nowEpochSecond, boolean remoteInFleet) {
         if (remoteInFleet || before.isEmpty() || p.getError() != null || !Boolean.FALSE.equals(p.getReplied())
-                || Boolean.TRUE.equals(p.getHandshakeCompleted()) || p.getRxDelta() == null || p.getRxDelta() != 0
+                || Boolean.TRUE.equals(p.getHandshakeCompleted()) || p.getRxDelta() == null || p.getRxDelta() % INITIATION != 0
                 || p.getTxDelta() == null) {
             return false;
         }
         if (!young(before, nowEpochSecond)) {
             return false;
         }
-        Integer sent = initiations(p.getTxDelta() - pingBytes(p.getTarget()));
+        Integer sent = initiations(p.getTxDelta() - pingBytes(p.getTarget()) - RESPONSE * (p.getRxDelta() / INITIATION));
         return sent != null && sent == 0;
     }
 
@@ -151,7 +152,8 @@ public final class YoungSessionEscalation {
             Optional<WgDump.Peer> b = peer(before, t);
             if (young(b, nowEpochSecond) && p.getError() == null && p.getTxDelta() != null) {
                 // on a live session each provoking ping went out as data: what is left are keepalives and initiations
-                p.setInitiationsSent(initiations(p.getTxDelta() - pingBytes(p.getTarget())));
+                long theirs = p.getRxDelta() != null && p.getRxDelta() % INITIATION == 0 ? p.getRxDelta() / INITIATION : 0;
+                p.setInitiationsSent(initiations(p.getTxDelta() - pingBytes(p.getTarget()) - RESPONSE * theirs));
             }
             if (needed(p, b, nowEpochSecond, remoteInFleet.get(i))) {
                 long left = timers.bound().toNanos() - Duration.ofMillis(p.getWaitedMillis() == null ? 0 : p.getWaitedMillis()).toNanos();
@@ -207,14 +209,18 @@ public final class YoungSessionEscalation {
         long rx = a.rxBytes() - w.before.rxBytes();
         w.probe.setTxDelta(tx);
         w.probe.setRxDelta(rx);
-        Integer sent = initiations(tx - w.pings * pingBytes(w.target.address()));
+        // the remote's own initiations (148 B each; it re-initiates too when its data got nothing
+        // back) answer nothing of ours; WireGuard answers each with a 92 B response
+        boolean onlyTheirInitiations = rx % INITIATION == 0;
+        Integer sent = onlyTheirInitiations
+                ? initiations(tx - w.pings * pingBytes(w.target.address()) - RESPONSE * (rx / INITIATION)) : null;
         w.probe.setInitiationsSent(sent);
         if (a.latestHandshake() > w.before.latestHandshake()) {
             w.probe.setHandshakeCompleted(true);
             w.done = true;
         }
-        if (rx > 0) {
-            w.done = true;
+        if (!onlyTheirInitiations) {
+            w.done = true; // data or a keepalive came back: the path answers
         }
         if (sent != null && sent > 0 && w.initiationSeen == 0) {
             w.initiationSeen = nanos;

@@ -69,6 +69,11 @@ class YoungSessionEscalationTest {
     /** Runs the escalation; {@code txAfterPings} gives the peer's tx growth after n pings in all. */
     Run escalate(HandshakeProbe first, long handshake, boolean remoteInFleet, IntFunction<Long> txAfterPings,
                  CommandResult pingAnswer) throws Exception {
+        return escalate(first, handshake, remoteInFleet, txAfterPings, pingAnswer, n -> 0L);
+    }
+
+    Run escalate(HandshakeProbe first, long handshake, boolean remoteInFleet, IntFunction<Long> txAfterPings,
+                 CommandResult pingAnswer, IntFunction<Long> rxAfterPings) throws Exception {
         RecordedCommandRunner runner = new RecordedCommandRunner();
         runner.answer("ping -n -c 1 -W 1 " + TARGET, pingAnswer);
         WgDump before = WgDumpParser.parse(dump(handshake, 1000, 2000));
@@ -77,7 +82,7 @@ class YoungSessionEscalationTest {
                 before, NOW, () -> {
                     int pings = 1 + (int) runner.commandLines().stream().filter(c -> c.startsWith("ping")).count();
                     try {
-                        return WgDumpParser.parse(dump(handshake, 1000, 2000 + txAfterPings.apply(pings)));
+                        return WgDumpParser.parse(dump(handshake, 1000 + rxAfterPings.apply(pings), 2000 + txAfterPings.apply(pings)));
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
@@ -101,6 +106,20 @@ class YoungSessionEscalationTest {
         // it stopped once the initiation's answer was overdue, before the bound
         long pings = r.runner().commandLines().stream().filter(c -> c.startsWith("ping")).count();
         assertThat(pings).isBetween(2L, 20L);
+    }
+
+    /**
+     * As measured in the lab: the remote had sent last, so it re-initiates too; its 148 B
+     * initiations arrive (the drop is on its own input) and WireGuard answers each with 92 B.
+     * They answer nothing of ours: the escalation goes on and counts our initiation.
+     */
+    @Test
+    void theRemotesOwnInitiationsAnswerNothing() throws Exception {
+        Run r = escalate(firstWindow(128), NOW - 40, false, n -> 128L * n + (n >= 3 ? 148 + 92 : 0), CommandResult.failed(1, ""),
+                n -> n >= 3 ? 148L : 0L);
+        assertThat(r.probe().getInitiationsSent()).isEqualTo(1);
+        assertThat(r.probe().getRxDelta()).isEqualTo(148);
+        assertThat(r.probe().getReplied()).isFalse();
     }
 
     @Test
