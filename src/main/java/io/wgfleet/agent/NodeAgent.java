@@ -8,6 +8,7 @@ import io.wgfleet.agent.collect.MtuProber;
 import io.wgfleet.agent.collect.NodeCommands;
 import io.wgfleet.agent.collect.CollectedFacts;
 import io.wgfleet.agent.collect.ProbeTarget;
+import io.wgfleet.agent.collect.YoungSessionEscalation;
 import io.wgfleet.agent.exec.CommandResult;
 import io.wgfleet.agent.exec.CommandRunner;
 import io.wgfleet.agent.parse.ParseException;
@@ -51,7 +52,7 @@ import java.util.logging.Logger;
 public final class NodeAgent {
 
     /** Written into each report; bump with the report's meaning. */
-    public static final String VERSION = "0.1.0";
+    public static final String VERSION = "0.2.0";
 
     private static final Logger LOG = Logger.getLogger(NodeAgent.class.getName());
     /**
@@ -123,7 +124,9 @@ public final class NodeAgent {
         }
 
         if (options.probe() && !targets.isEmpty()) {
-            probe(targets, dump, spec);
+            // a remote end in the fleet answers with its own report: its young sessions need no escalation
+            List<Boolean> remoteInFleet = declared.stream().map(p -> p.getSpec().getRemotePeerRef() != null).toList();
+            probe(targets, remoteInFleet, dump, spec);
         }
         nestProbes(spec);
         spec.setCollectionTime(clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
@@ -235,7 +238,8 @@ public final class NodeAgent {
         return null;
     }
 
-    private void probe(List<ProbeTarget> targets, WgDump dump, WireGuardNodeReportSpec spec) throws InterruptedException {
+    private void probe(List<ProbeTarget> targets, List<Boolean> remoteInFleet, WgDump dump, WireGuardNodeReportSpec spec)
+            throws InterruptedException {
         List<CollectionError> errors = spec.getCollectionErrors();
         Set<Integer> ports = new TreeSet<>();
         dump.interfaces().forEach(i -> {
@@ -268,29 +272,44 @@ public final class NodeAgent {
             }
             HandshakeProber.Round round = new HandshakeProber(runner, clock, pool).probe(targets, before, options.probeWait());
             spec.getHandshakeProbes().addAll(round.probes());
+            long escalated = new YoungSessionEscalation(runner, pool).run(targets, round.probes(), remoteInFleet, before,
+                    clock.instant().getEpochSecond(), this::dumpOrNull);
             if (unavailable == null) {
                 try {
-                    spec.getArrivals().addAll(counter.read(ports, round.waitedMillis()));
+                    spec.getArrivals().addAll(counter.read(ports, round.waitedMillis() + escalated));
                 } catch (ArrivalCounter.CounterException e) {
                     errors.add(new CollectionError("arrivals", e.getMessage()));
                 }
             }
             counter.close();
 
-            List<ProbeTarget> mtuTargets = new ArrayList<>();
+            // the DF search needs a passing baseline: only a peer whose provoking ping was answered
+            List<MtuProber.Target> mtuTargets = new ArrayList<>();
             for (int i = 0; i < targets.size(); i++) {
                 HandshakeProbe hp = round.probes().get(i);
-                boolean works = Boolean.TRUE.equals(hp.getHandshakeCompleted()) || Boolean.TRUE.equals(hp.getReplied());
-                if (targets.get(i).declaredProbe() && works) {
-                    mtuTargets.add(targets.get(i));
+                if (targets.get(i).declaredProbe() && Boolean.TRUE.equals(hp.getReplied())) {
+                    mtuTargets.add(new MtuProber.Target(targets.get(i), hp.getRttMillis()));
                 }
             }
             if (!mtuTargets.isEmpty()) {
-                spec.getMtuProbes().addAll(new MtuProber(runner, pool).probe(mtuTargets));
+                spec.getMtuProbes().addAll(new MtuProber(runner, pool).probe(mtuTargets, round.after(), this::dumpOrNull));
             }
         } finally {
             counter.close();
             pool.shutdownNow();
+        }
+    }
+
+    /** A fresh dump for counters; null when it cannot be read (the counters are then left out). */
+    private WgDump dumpOrNull() {
+        CommandResult r = runner.run(NodeCommands.WG_DUMP, NodeCommands.TIMEOUT);
+        if (!r.succeeded()) {
+            return null;
+        }
+        try {
+            return WgDumpParser.parse(r.stdout());
+        } catch (ParseException e) {
+            return null;
         }
     }
 }

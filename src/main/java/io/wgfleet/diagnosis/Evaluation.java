@@ -58,6 +58,11 @@ final class Evaluation {
             // rule added after the handshake, a server renumbered behind a DNS name).
             REACHABILITY.check(t, found);
             FIREWALL.check(t, found);
+            if (t.reinitiationUnanswered()) {
+                // WireGuard's own initiations went unanswered: one-sided, that is NoResponse
+                // as for a tunnel that never came up
+                ONE_SIDED.check(t, found);
+            }
         }
         ROUTING.check(t, found);
         MTU.check(t, found);

@@ -44,7 +44,7 @@ final class LivenessCheck implements LayerCheck {
                     + (s.peer != null ? " to " + Keys.prefix(t.keyHeldBy(s)) : "")
                     + ": its NAT mapping expires when idle and " + otherName + " can no longer reach it"
                     + (staleFailure ? "; the latest handshake is " + t.handshakeAgeSeconds + " s old" : "")
-                    + (probeFailed && s != local ? "; a probe through the tunnel got no reply although the handshake is "
+                    + (probeFailed && s != local ? "; " + t.packetLoss() + " although the handshake is "
                     + t.handshakeAgeSeconds + " s old" : ""),
                     List.of(s.node + " NAT: " + natWhy, s.node + " persistent keepalive: off"),
                     List.of("Set persistentKeepalive 25 on " + s.node + "'s peer entry: wg set " + s.ifName() + " peer <key> persistent-keepalive 25"

@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * The MTU layer, on a working handshake: Don't-Fragment pings through the tunnel pass up to
- * one size and vanish above it, below the link's own MTU (MTUBlackhole).
+ * one size and vanish above it, below the link's own MTU (MTUBlackhole). The agent's controls
+ * must back every failure: a path lost during the search is not a size limit.
  */
 final class MtuCheck implements LayerCheck {
 
@@ -19,7 +20,9 @@ final class MtuCheck implements LayerCheck {
             return;
         }
         MtuProbe m = t.mtuProbe();
-        if (m == null || m.largestPassingPayload() == null || m.smallestFailingPayload() == null
+        // a failure proves a size limit only beside a control that passed in its window, twice;
+        // otherwise the path was lost (Tunnel.youngSessionLosesPackets) or a packet was
+        if (m == null || !m.limitProven() || m.largestPassingPayload() == null || m.smallestFailingPayload() == null
                 || m.largestPassingPayload() <= 0 || m.largestPassingPayload() >= m.smallestFailingPayload()) {
             return;
         }
@@ -38,8 +41,7 @@ final class MtuCheck implements LayerCheck {
                         + " B fails (" + failingPacket + " B packets" + (linkMtu != null ? ", below the link MTU " + linkMtu : "")
                         + "): large packets vanish on the path; set MTU " + mtu + " on " + local.ifName()
                         + " (largest passing payload " + m.largestPassingPayload() + " + " + headers + " B of IP and ICMP headers)",
-                List.of("DF ping payloads tried " + m.triedPayloads() + ": largest passing " + m.largestPassingPayload()
-                        + " B, smallest failing " + m.smallestFailingPayload() + " B", local.ifName() + " MTU " + linkMtu),
+                List.of(Wording.mtuSearch(m), local.ifName() + " MTU " + linkMtu),
                 List.of("Set the tunnel MTU to " + mtu + " on both ends: ip link set " + local.ifName() + " mtu " + mtu
                                 + " (MTU = " + mtu + " in the [Interface] section)",
                         "Probe sizes between " + m.largestPassingPayload() + " and " + m.smallestFailingPayload()

@@ -140,17 +140,49 @@ public record NodeFacts(
         }
     }
 
-    /** A provoked handshake: one packet sent into the tunnel and what followed. */
+    /**
+     * A provoked handshake: one packet sent into the tunnel and what followed.
+     *
+     * @param escalatedMillis how much longer than the first window the agent kept provoking a young session; null when it did not
+     * @param initiationsSent handshake initiations WireGuard sent during the wait on a young session; null when not counted
+     */
     public record ProvokedHandshake(String interfaceName, String peerPublicKey, String target, Instant provokedAt,
                                  Long waitedMillis, Long txDelta, Long rxDelta, Boolean handshakeCompleted,
+                                 Boolean replied, String error, Long escalatedMillis, Integer initiationsSent) {
+
+        /** A probe of an agent that counts no initiations (or of a session that was not young). */
+        public ProvokedHandshake(String interfaceName, String peerPublicKey, String target, Instant provokedAt,
+                                 Long waitedMillis, Long txDelta, Long rxDelta, Boolean handshakeCompleted,
                                  Boolean replied, String error) {
+            this(interfaceName, peerPublicKey, target, provokedAt, waitedMillis, txDelta, rxDelta, handshakeCompleted,
+                    replied, error, null, null);
+        }
     }
 
-    /** Don't-Fragment pings through the tunnel; payload sizes in bytes (ICMP payload). */
+    /**
+     * Don't-Fragment pings through the tunnel; payload sizes in bytes (ICMP payload).
+     *
+     * @param controlPayload   the control sent beside the failures (the largest size known to pass)
+     * @param controlPassed    every control passed; false: the path was lost during the search; null: nothing failed
+     * @param failureConfirmed the smallest failing size failed again on a second try
+     * @param rxDelta          bytes received from the peer during the search; null when not read
+     */
     public record MtuProbe(String interfaceName, String peerPublicKey, String target, Integer largestPassingPayload,
-                           Integer smallestFailingPayload, List<Integer> triedPayloads) {
+                           Integer smallestFailingPayload, List<Integer> triedPayloads, Integer controlPayload,
+                           Boolean controlPassed, Boolean failureConfirmed, Long rxDelta) {
         public MtuProbe {
             triedPayloads = Lists.clean(triedPayloads);
+        }
+
+        /** The path went away during the search: a control failed in the window of a failure. */
+        public boolean pathLost() {
+            return Boolean.FALSE.equals(controlPassed);
+        }
+
+        /** A size limit the search proved: a failure confirmed twice, each beside a passing control, with replies counted. */
+        public boolean limitProven() {
+            return Boolean.TRUE.equals(controlPassed) && Boolean.TRUE.equals(failureConfirmed)
+                    && (rxDelta == null || rxDelta > 0);
         }
     }
 

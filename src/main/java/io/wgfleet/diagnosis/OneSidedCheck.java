@@ -32,6 +32,11 @@ final class OneSidedCheck implements LayerCheck {
                 ? "a handshake provoked towards " + Values.orDefault(p.target(), "the tunnel") + " got no reply within "
                 + Values.orZero(p.waitedMillis()) + " ms" + " (tx +" + Values.orZero(p.txDelta()) + " B, rx +"
                 + Values.orZero(p.rxDelta()) + " B)"
+                + (p.initiationsSent() != null && p.initiationsSent() > 0 && t.handshakeRecent
+                ? ", WireGuard's own " + p.initiationsSent() + " re-initiation" + (p.initiationsSent() == 1 ? "" : "s")
+                + " of the " + t.handshakeAgeSeconds + " s old session included"
+                + (p.escalatedMillis() != null ? " (the agent waited " + p.escalatedMillis() + " ms beyond its first window for it)" : "")
+                : "")
                 : "initiations go out (tx " + local.tx() + " B, about " + Math.max(1, local.tx() / Side.INITIATION)
                 + " × 148 B) and nothing comes back (rx 0 B)";
         List<String> proven = new ArrayList<>();

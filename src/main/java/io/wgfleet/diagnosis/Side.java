@@ -105,7 +105,8 @@ final class Side {
         }
         if (provokedWithoutHandshake()) {
             boolean sent = probe.txDelta() == null ? tx() > 0 : probe.txDelta() >= INITIATION;
-            boolean nothingBack = probe.rxDelta() == null ? rx() == 0 : probe.rxDelta() == 0;
+            // the remote's own initiations (148 B each) answer none of ours
+            boolean nothingBack = probe.rxDelta() == null ? rx() == 0 : probe.rxDelta() % INITIATION == 0;
             return sent && nothingBack;
         }
         // two or more initiations and never a byte back: at least one REKEY_TIMEOUT went unanswered

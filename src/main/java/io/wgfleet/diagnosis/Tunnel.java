@@ -112,9 +112,39 @@ final class Tunnel {
                 : EnumSet.of(TunnelCondition.HANDSHAKE_SUCCEEDED, TunnelCondition.TRAFFIC_FLOWING);
     }
 
-    /** A young session whose probe got no reply: new packets get nowhere although the handshake worked. */
+    /**
+     * A young session whose new packets get nowhere although the handshake worked: its probe got
+     * no reply, or the path went away during the Don't-Fragment search that followed the reply.
+     */
     boolean youngSessionLosesPackets() {
-        return handshakeRecent && local.probe != null && Boolean.FALSE.equals(local.probe.replied());
+        return handshakeRecent && local.probe != null && (Boolean.FALSE.equals(local.probe.replied()) || pathLostDuringMtuSearch());
+    }
+
+    /**
+     * WireGuard itself re-initiated on the young session (within the first window, or while the
+     * agent kept provoking) and nothing answered: as much a failing handshake as a stale one.
+     */
+    boolean reinitiationUnanswered() {
+        ProvokedHandshake p = local.probe;
+        return handshakeRecent && p != null && p.error() == null && Boolean.FALSE.equals(p.replied())
+                && !Boolean.TRUE.equals(p.handshakeCompleted()) && p.rxDelta() != null && p.rxDelta() % Side.INITIATION == 0
+                && p.initiationsSent() != null && p.initiationsSent() > 0;
+    }
+
+    /** The DF search's control failed: the path that answered the probe was gone moments later. */
+    boolean pathLostDuringMtuSearch() {
+        MtuProbe m = mtuProbe();
+        return m != null && m.pathLost();
+    }
+
+    /** What showed the packet loss of {@link #youngSessionLosesPackets()}, in words. */
+    String packetLoss() {
+        if (local.probe != null && Boolean.FALSE.equals(local.probe.replied())) {
+            return "a probe to " + Values.orDefault(local.probe.target(), "the tunnel") + " got no reply";
+        }
+        MtuProbe m = mtuProbe();
+        return "a probe to " + Values.orDefault(m.target(), "the tunnel") + " was answered, then the path went away: "
+                + Wording.mtuSearch(m);
     }
 
     /** Side s has a way to initiate: an endpoint declared for it or running in its peer entry. */

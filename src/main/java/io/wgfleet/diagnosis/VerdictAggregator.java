@@ -83,6 +83,10 @@ final class VerdictAggregator {
         if (t.local.probe != null) {
             out.add(Wording.probe(t.local));
         }
+        NodeFacts.MtuProbe mtu = t.mtuProbe();
+        if (mtu != null && mtu.smallestFailingPayload() != null && !mtu.limitProven()) {
+            out.add(t.nodeName + " " + Wording.mtuSearch(mtu));
+        }
         Side remote = t.remote;
         if (remote != null) {
             if (remote.peer != null) {
@@ -105,7 +109,7 @@ final class VerdictAggregator {
             return new Finding(Reason.DiagnosticPending, "not enough facts for a verdict");
         }
         long age = t.handshakeAgeSeconds;
-        if (t.handshakeRecent && trafficProven(local)) {
+        if (t.handshakeRecent && trafficProven(t)) {
             return new Finding(Reason.Connected, "handshake with " + Keys.prefix(t.declared.publicKey()) + " on " + t.nodeName + " "
                     + (age >= 0 ? age + " s ago" : "just completed") + ", traffic both ways (rx "
                     + local.rx() + " B, tx " + local.tx() + " B" + (probeReplied(local) ? ", probe answered" : "") + ")");
@@ -113,7 +117,9 @@ final class VerdictAggregator {
         Reason unknown = t.remoteFailed ? Reason.DiagnosticFailed : Reason.DiagnosticPending;
         String missingText = t.missing.isEmpty() ? "" : "; missing: " + String.join("; ", t.missing);
         if (t.handshakeRecent) {
-            String why = t.youngSessionLosesPackets()
+            String why = t.pathLostDuringMtuSearch()
+                    ? t.packetLoss() + ", and nothing seen explains the loss (a NAT mapping that expires, a link that drops)"
+                    : t.youngSessionLosesPackets()
                     ? "a probe to " + Values.orDefault(local.probe.target(), "the tunnel") + " got no reply, and no AllowedIPs, route or MTU cause was found (the target may not answer ping)"
                     : "no probe reply and counters (rx " + local.rx() + " B, tx " + local.tx() + " B) that a handshake alone could explain";
             return new Finding(Reason.DiagnosticPending, "handshake " + age + " s ago works, but traffic is not proven: "
@@ -174,7 +180,7 @@ final class VerdictAggregator {
         if (first != null && t.handshakeRecent) {
             return ConditionVerdict.of(Status.FALSE, first.reason(), first.message());
         }
-        if (t.handshakeRecent && trafficProven(t.local) && root.reason() == Reason.Connected) {
+        if (t.handshakeRecent && trafficProven(t) && root.reason() == Reason.Connected) {
             return new ConditionVerdict(Status.TRUE, ConditionVerdict.CONNECTED, "rx " + t.local.rx() + " B, tx " + t.local.tx() + " B"
                     + (probeReplied(t.local) ? ", probe answered" : ""));
         }
@@ -190,8 +196,9 @@ final class VerdictAggregator {
      * Traffic is proven by a probe reply, or by counters larger than a handshake alone produces
      * (148 + 92 B each way): the lab's AllowedIPs fault shows rx 92 B with a recent handshake.
      */
-    private static boolean trafficProven(Side local) {
-        if (local.probe != null && Boolean.FALSE.equals(local.probe.replied())) {
+    private static boolean trafficProven(Tunnel t) {
+        Side local = t.local;
+        if (t.youngSessionLosesPackets()) {
             return false;
         }
         return probeReplied(local)

@@ -48,7 +48,45 @@ final class Wording {
                 + ": waited " + Values.orZero(p.waitedMillis()) + " ms, tx +" + Values.orZero(p.txDelta()) + " B, rx +"
                 + Values.orZero(p.rxDelta()) + " B, handshake "
                 + (Boolean.TRUE.equals(p.handshakeCompleted()) ? "completed" : "not completed")
-                + (p.replied() == null ? "" : Boolean.TRUE.equals(p.replied()) ? ", ping answered" : ", ping unanswered");
+                + (p.replied() == null ? "" : Boolean.TRUE.equals(p.replied()) ? ", ping answered" : ", ping unanswered")
+                + escalation(p);
+    }
+
+    /** What keeping a young session provoked cost and showed; empty when the agent did not. */
+    static String escalation(ProvokedHandshake p) {
+        if (p.escalatedMillis() == null) {
+            return "";
+        }
+        String seen = p.initiationsSent() == null ? "initiations not countable in tx"
+                : p.initiationsSent() == 0 ? "no re-initiation seen"
+                : p.initiationsSent() + " initiation" + (p.initiationsSent() == 1 ? "" : "s") + " of 148 B sent";
+        return "; the session was young, so the agent kept provoking " + p.escalatedMillis()
+                + " ms beyond its first window for WireGuard to re-initiate (KEEPALIVE_TIMEOUT + REKEY_TIMEOUT): " + seen
+                + (Boolean.TRUE.equals(p.handshakeCompleted()) ? ", a handshake completed"
+                : Values.orZero(p.rxDelta()) % Side.INITIATION != 0 ? ", rx +" + p.rxDelta() + " B"
+                : Values.orZero(p.rxDelta()) > 0 ? ", nothing answered them (only the remote's own "
+                + p.rxDelta() / Side.INITIATION + " initiation(s) of 148 B arrived, and WireGuard's answers to them completed nothing)"
+                : ", nothing answered");
+    }
+
+    /** A Don't-Fragment search: the sizes, its controls and what they prove. */
+    static String mtuSearch(NodeFacts.MtuProbe m) {
+        String sizes = "DF ping payloads tried " + m.triedPayloads() + " to " + Values.orDefault(m.target(), "the tunnel");
+        if (m.pathLost()) {
+            return sizes + ": the control of " + m.controlPayload() + " B failed beside " + m.smallestFailingPayload()
+                    + " B, so the path itself was lost during the search and the failures say nothing about size";
+        }
+        if (Boolean.FALSE.equals(m.failureConfirmed())) {
+            return sizes + ": " + m.smallestFailingPayload() + " B failed once but not consistently (passed on retest, or a smaller size failed), so it was a lost packet, not a size limit";
+        }
+        if (m.rxDelta() != null && m.rxDelta() <= 0) {
+            return sizes + ": no byte arrived from the peer during the search although the controls passed, so the failures are not proven";
+        }
+        if (!m.limitProven()) {
+            return sizes + ": the failures carry no passing control (an agent before 0.2.0), so they are not proven";
+        }
+        return sizes + ": " + m.largestPassingPayload() + " B passes, " + m.smallestFailingPayload() + " B fails twice, the control "
+                + m.controlPayload() + " B passing beside it each time" + (m.rxDelta() != null ? ", rx +" + m.rxDelta() + " B during the search" : "");
     }
 
     /** The packets counted on side s's listen port, or "not counted". */

@@ -162,17 +162,27 @@ class NodeAgentTest {
         String after = before.replaceFirst("\t(\\d{10})\t", "\t1999999999\t");
         RecordedCommandRunner runner = RecordedNode.client();
         runner.answer("wg show all dump", RecordedNode.sequence(before, before, after));
+        // the provoking ping's reply took 2.62 ms (ping-ok.txt): each DF ping waits the 200 ms floor
         for (int size = 1; size <= 1500; size++) {
-            runner.answer("ping -n -c 1 -W 1 -M do -s " + size + " 10.77.0.1",
+            runner.answer("ping -n -c 1 -W 0.2 -M do -s " + size + " 10.77.0.1",
                     size <= 1252 ? CommandResult.ok(Fixtures.lab("ping-df-1000-ok.txt")) : CommandResult.failed(1, ""));
         }
         WireGuardNodeReportSpec s = new NodeAgent(client, runner, CLOCK, options()).run().getSpec();
         assertThat(ReportProbes.of(s).get(0).getHandshakeCompleted()).isTrue();
+        assertThat(ReportProbes.of(s).get(0).getRttMillis()).isEqualTo(2.62);
         assertThat(s.getMtuProbes()).singleElement().satisfies(m -> {
             assertThat(m.getTriedPayloads()).startsWith(1392, 1352, 1300, 1200);
             assertThat(m.getLargestPassingPayload()).isBetween(1252 - 8, 1252);
             assertThat(m.getSmallestFailingPayload()).isBetween(1253, 1253 + 8);
+            assertThat(m.getTriedPayloads()).as("the smallest failing size is tried again at the end")
+                    .endsWith(m.getSmallestFailingPayload());
+            assertThat(m.getControlPayload()).isEqualTo(m.getLargestPassingPayload());
+            assertThat(m.getControlPassed()).isTrue();
+            assertThat(m.getFailureConfirmed()).isTrue();
+            assertThat(m.getRttMillis()).isEqualTo(2.62);
+            assertThat(m.getTimeoutMillis()).isEqualTo(200);
         });
+        assertThat(runner.commandLines()).noneMatch(c -> c.startsWith("ping") && c.contains("-W 1 -M do"));
     }
 
     @Test

@@ -29,6 +29,9 @@ public final class ReportProbes {
                     named.setRxDelta(hp.getRxDelta());
                     named.setHandshakeCompleted(hp.getHandshakeCompleted());
                     named.setReplied(hp.getReplied());
+                    named.setRttMillis(hp.getRttMillis());
+                    named.setEscalatedMillis(hp.getEscalatedMillis());
+                    named.setInitiationsSent(hp.getInitiationsSent());
                     named.setError(hp.getError());
                     out.add(named);
                 }

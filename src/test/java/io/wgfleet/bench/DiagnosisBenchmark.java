@@ -97,7 +97,7 @@ public class DiagnosisBenchmark {
                 probes.add(new NodeFacts.ProvokedHandshake("wg0", peerKey, tunnel(k), collected.minusSeconds(8),
                         failing ? 5300L : 150L, 148L, failing ? 0L : 92L, !failing, !failing, null));
                 if (f == 5) {
-                    mtu.add(new NodeFacts.MtuProbe("wg0", peerKey, tunnel(k), 1000, 1392, List.of(56, 1000, 1392)));
+                    mtu.add(new NodeFacts.MtuProbe("wg0", peerKey, tunnel(k), 1000, 1392, List.of(1392, 1000, 56, 1392), 1000, true, true, 2072L));
                 }
                 // what arrives here from k depends on k's entry for us: a path fault or a wrong port loses it
                 boolean lost = fault[k][j ^ 1] == 1 || fault[k][j ^ 1] == 4;

@@ -38,7 +38,7 @@ class CombinationTest {
     void configDriftOutranksMtuBlackhole() {
         Lab lab = new Lab();
         lab.clientDecl = Lab.withKeepalive(lab.clientDecl, 25);
-        lab.client.mtuProbes.add(new NodeFacts.MtuProbe("wg0", lab.serverKey, "10.77.0.1", 1000, 1392, List.of(56, 1000, 1392)));
+        lab.client.mtuProbes.add(new NodeFacts.MtuProbe("wg0", lab.serverKey, "10.77.0.1", 1000, 1392, List.of(1392, 1000, 56, 1392), 1000, true, true, 2072L));
         Diagnosis d = lab.diagnoseClient();
         assertThat(d.reason()).isEqualTo(Reason.ConfigDrift);
         assertThat(d.findingReasons()).contains(Reason.MTUBlackhole);
@@ -71,7 +71,7 @@ class CombinationTest {
     void routeConflictOutranksMtuBlackhole() {
         Lab lab = new Lab();
         lab.client.routes.add(new NodeFacts.Route("10.77.0.1", "eth1", null, null, null));
-        lab.client.mtuProbes.add(new NodeFacts.MtuProbe("wg0", lab.serverKey, "10.77.0.1", 1000, 1392, List.of(56, 1000, 1392)));
+        lab.client.mtuProbes.add(new NodeFacts.MtuProbe("wg0", lab.serverKey, "10.77.0.1", 1000, 1392, List.of(1392, 1000, 56, 1392), 1000, true, true, 2072L));
         Diagnosis d = lab.diagnoseClient();
         assertThat(d.reason()).isEqualTo(Reason.RouteConflict);
         assertThat(d.findingReasons()).containsExactly(Reason.MTUBlackhole);

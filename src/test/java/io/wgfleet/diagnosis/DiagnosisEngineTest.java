@@ -345,6 +345,49 @@ class DiagnosisEngineTest {
         assertThat(d.handshakeSucceeded().status()).isEqualTo(Status.FALSE);
     }
 
+    /**
+     * A young session to a remote outside the fleet whose port started being dropped: the first
+     * window proves nothing (the ping went out as data), so the agent kept provoking until
+     * WireGuard re-initiated; that initiation got no answer either: NoResponse, with the wait named.
+     */
+    @Test
+    void aYoungSessionWhoseReinitiationGoesUnansweredIsNoResponse() {
+        Lab lab = new Lab();
+        lab.client.peer.hs = Lab.COLLECTED_S - 40;
+        lab.client.probe = new NodeFacts.ProvokedHandshake("wg0", lab.serverKey, "10.77.0.1", Lab.COLLECTED.minusSeconds(22), 21000L,
+                21 * 128L + 148, 0L, false, false, null, 15500L, 1);
+        Diagnosis d = DiagnosisEngine.diagnose(lab.clientOneSided());
+        assertThat(d.reason()).isEqualTo(Reason.NoResponse);
+        assertThat(d.message()).contains("192.0.2.1:51820", "21000 ms", "re-initiation", "15500 ms beyond its first window");
+        assertThat(d.evidence()).anySatisfy(e -> assertThat(e).contains("kept provoking 15500 ms", "1 initiation of 148 B sent", "nothing answered"));
+        assertThat(d.trafficFlowing().status()).isEqualTo(Status.FALSE);
+    }
+
+    /** The remote's own initiations arriving (148 B each) answer none of ours: still NoResponse. */
+    @Test
+    void theRemotesOwnInitiationsDoNotAnswerAnUnansweredReinitiation() {
+        Lab lab = new Lab();
+        lab.client.peer.hs = Lab.COLLECTED_S - 40;
+        lab.client.probe = new NodeFacts.ProvokedHandshake("wg0", lab.serverKey, "10.77.0.1", Lab.COLLECTED.minusSeconds(22), 21000L,
+                21 * 128L + 148 + 92, 148L, false, false, null, 15500L, 1);
+        Diagnosis d = DiagnosisEngine.diagnose(lab.clientOneSided());
+        assertThat(d.reason()).isEqualTo(Reason.NoResponse);
+        assertThat(d.evidence()).anySatisfy(e -> assertThat(e).contains("only the remote's own 1 initiation(s) of 148 B arrived"));
+    }
+
+    /** The same young session without a counted re-initiation proves nothing: still not a verdict. */
+    @Test
+    void aYoungSessionWithoutAReinitiationIsNotNoResponse() {
+        Lab lab = new Lab();
+        lab.client.peer.hs = Lab.COLLECTED_S - 40;
+        lab.client.probe = new NodeFacts.ProvokedHandshake("wg0", lab.serverKey, "10.77.0.1", Lab.COLLECTED.minusSeconds(22), 21000L,
+                21 * 128L, 0L, false, false, null, 15500L, 0);
+        Diagnosis d = DiagnosisEngine.diagnose(lab.clientOneSided());
+        assertThat(d.reason()).isNotEqualTo(Reason.NoResponse);
+        assertThat(d.reason().isUnknown()).isTrue();
+        assertThat(d.evidence()).anySatisfy(e -> assertThat(e).contains("no re-initiation seen"));
+    }
+
     @Test
     void serverAllowedIpsLackingClientAddressIsAllowedIPsMismatch() {
         Lab lab = new Lab();
@@ -386,7 +429,7 @@ class DiagnosisEngineTest {
     @Test
     void largeDfPingsLostIsMTUBlackholeWithSizes() {
         Lab lab = new Lab();
-        lab.client.mtuProbes.add(new NodeFacts.MtuProbe("wg0", lab.serverKey, "10.77.0.1", 1000, 1392, List.of(56, 1000, 1392)));
+        lab.client.mtuProbes.add(new NodeFacts.MtuProbe("wg0", lab.serverKey, "10.77.0.1", 1000, 1392, List.of(1392, 1000, 56, 1392), 1000, true, true, 2072L));
         Diagnosis d = lab.diagnoseClient();
         assertThat(d.reason()).isEqualTo(Reason.MTUBlackhole);
         assertThat(d.message()).contains("1000 B payload passes", "1392 B fails", "set MTU 1028 on wg0");
@@ -395,11 +438,63 @@ class DiagnosisEngineTest {
         assertThat(d.trafficFlowing().status()).isEqualTo(Status.FALSE);
     }
 
+    /**
+     * The issue's case: a NAT that forgot the mapping during the search. The failures carry a
+     * control that failed beside them, so the verdict is about the path, not about size.
+     */
+    @Test
+    void dfFailuresWhoseControlFailedAreAPathLostNotABlackhole() {
+        Lab lab = new Lab();
+        lab.client.mtuProbes.add(new NodeFacts.MtuProbe("wg0", lab.serverKey, "10.77.0.1", 1387, 1392,
+                List.of(1392, 1352, 1300, 1200, 1000, 552, 56, 1372, 1382, 1387, 1392), 1387, false, null, 1800L));
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isNotEqualTo(Reason.MTUBlackhole);
+        assertThat(d.findings()).extracting(Finding::reason).doesNotContain(Reason.MTUBlackhole);
+        assertThat(d.reason()).as("nothing here explains the loss").isEqualTo(Reason.DiagnosticPending);
+        assertThat(d.message()).contains("the path went away", "control of 1387 B failed beside 1392 B");
+        assertThat(d.trafficFlowing().status()).as("the probe's reply no longer proves traffic").isEqualTo(Status.UNKNOWN);
+    }
+
+    /** The same loss with the remote behind NAT and no keepalive: the mapping expired, KeepaliveMissing says why. */
+    @Test
+    void pathLostDuringTheSearchBehindNatWithoutKeepaliveIsKeepaliveMissing() {
+        Lab lab = new Lab();
+        lab.server.nat.add(new NodeFacts.Nat("eth0", "100.64.0.2", "CGNAT"));
+        lab.client.mtuProbes.add(new NodeFacts.MtuProbe("wg0", lab.serverKey, "10.77.0.1", null, 56,
+                List.of(1392, 1352, 1300, 1200, 1000, 552, 56), 56, false, null, 0L));
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.KeepaliveMissing);
+        assertThat(d.message()).contains("was answered, then the path went away", "the control of 56 B failed");
+        assertThat(d.trafficFlowing().status()).isEqualTo(Status.FALSE);
+    }
+
+    /** One lost packet during the search (it passed on retest) is not a size limit, and traffic is still proven. */
+    @Test
+    void aFailureThatPassesOnRetestIsNotABlackhole() {
+        Lab lab = new Lab();
+        lab.client.mtuProbes.add(new NodeFacts.MtuProbe("wg0", lab.serverKey, "10.77.0.1", 1387, 1392,
+                List.of(1392, 1352, 1372, 1382, 1387, 1392), 1387, true, false, 5000L));
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.Connected);
+        assertThat(d.evidence()).anySatisfy(e -> assertThat(e).contains("1392 B failed once but not consistently"));
+    }
+
+    /** A report of an agent without controls (before 0.2.0) proves no size limit. */
+    @Test
+    void dfFailuresWithoutControlsProveNothing() {
+        Lab lab = new Lab();
+        lab.client.mtuProbes.add(new NodeFacts.MtuProbe("wg0", lab.serverKey, "10.77.0.1", 1000, 1392,
+                List.of(56, 1000, 1392), null, null, null, null));
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.Connected);
+        assertThat(d.evidence()).anySatisfy(e -> assertThat(e).contains("carry no passing control"));
+    }
+
     @Test
     void failingSizeAboveOwnLinkMtuIsNotABlackhole() {
         Lab lab = new Lab();
         lab.client.mtu = 1280;
-        lab.client.mtuProbes.add(new NodeFacts.MtuProbe("wg0", lab.serverKey, "10.77.0.1", 1000, 1392, List.of(56, 1000, 1392)));
+        lab.client.mtuProbes.add(new NodeFacts.MtuProbe("wg0", lab.serverKey, "10.77.0.1", 1000, 1392, List.of(1392, 1000, 56, 1392), 1000, true, true, 2072L));
         assertThat(lab.diagnoseClient().reason()).isEqualTo(Reason.Connected);
     }
 

@@ -150,7 +150,8 @@ class DiagnosisPropertiesTest {
                 lab.client.peer.endpoint = "192.0.2.1:51821";
             }
             case 5 -> lab.server.peer.allowed = List.of("10.77.0.3/32");
-            case 6 -> lab.client.mtuProbes.add(new NodeFacts.MtuProbe("wg0", lab.serverKey, "10.77.0.1", 1000, 1392, List.of()));
+            case 6 -> lab.client.mtuProbes.add(new NodeFacts.MtuProbe("wg0", lab.serverKey, "10.77.0.1", 1000, 1392, List.of(),
+                    1000, true, true, 2072L));
             case 7 -> lab.client.nat.add(new NodeFacts.Nat("eth0", "100.64.0.2", "CGNAT"));
             case 8 -> lab.client.peer.hs = Lab.COLLECTED_S - 1000;
             case 9 -> lab.server.bound = false;
@@ -252,7 +253,8 @@ class DiagnosisPropertiesTest {
         List<NodeFacts.MtuProbe> mtu = new ArrayList<>();
         for (int i = r.nextInt(2); i > 0; i--) {
             mtu.add(new NodeFacts.MtuProbe(pick(r, WORDS), key.get(), pick(r, ADDRESSES), pick(r, null, 1000, 0, -1, 1400),
-                    pick(r, null, 1392, 56, Integer.MAX_VALUE), r.nextBoolean() ? null : List.of(56, 1000)));
+                    pick(r, null, 1392, 56, Integer.MAX_VALUE), r.nextBoolean() ? null : List.of(56, 1000),
+                    pick(r, null, 1000, 56), pick(r, null, true, false), pick(r, null, true, false), pick(r, null, 0L, 2072L, -5L)));
         }
         List<NodeFacts.Nat> nat = new ArrayList<>();
         for (int i = r.nextInt(2); i > 0; i--) {

@@ -4,6 +4,7 @@ import io.wgfleet.lab.scenario.Scenario;
 import io.wgfleet.lab.scenario.ScenarioException;
 import io.wgfleet.lab.scenario.ScenarioParser;
 import io.wgfleet.lab.scenario.ScenarioRunner;
+import io.wgfleet.lab.scenario.ScenarioStepException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,7 +15,8 @@ import java.util.stream.Stream;
 /**
  * Runs scenario files end to end on real WireGuard: {@code ./lab.sh FILE|DIR...}. Prints
  * each scenario's peers as kubectl shows them and the time from the diagnose annotation to
- * the root cause; exits 1 when an expectation fails, 2 when a file is wrong.
+ * the root cause; exits 1 when an expectation fails, 2 when a file is wrong or one of its
+ * steps fails (the message names the file and line; the lab is torn down first).
  */
 public final class ScenarioMain {
 
@@ -55,11 +57,23 @@ public final class ScenarioMain {
         }
         int failed = 0;
         List<String> table = new ArrayList<>();
+        int exit = 1;
+        // exec:java waits for the API server's and the operator's non-daemon threads: only
+        // System.exit ends the run, so every way out of here goes through it
         try (LabSession session = LabSession.start(Path.of("target", "lab"))) {
             System.out.println("lab: API server " + session.apiUrl() + ", kubeconfig " + session.kubeconfig());
             for (Scenario s : scenarios) {
                 System.out.println("\n== scenario " + s.name() + " (" + s.file() + "): " + s.description());
-                ScenarioRunner.Result r = session.runner().run(s);
+                ScenarioRunner.Result r;
+                try {
+                    r = session.runner().run(s);
+                } catch (ScenarioStepException e) {
+                    System.err.println("lab: " + e.getMessage());
+                    table.add(String.format("%-22s %-6s %s", s.name(), "ERROR", e.getMessage()));
+                    printTable(table);
+                    exit = 2;
+                    return;
+                }
                 System.out.print(session.getPeers(s));
                 String times = r.diagnoseTimes().stream().map(ScenarioMain::seconds).reduce((a, b) -> a + ", " + b).orElse("-");
                 table.add(String.format("%-22s %-6s %s", s.name(), r.passed() ? "ok" : "FAILED", times));
@@ -68,10 +82,20 @@ public final class ScenarioMain {
                     r.failures().forEach(f -> System.out.println("  FAILED " + f));
                 }
             }
+            printTable(table);
+            exit = failed == 0 ? 0 : 1;
+        } catch (Throwable e) {
+            System.err.println("lab: " + e);
+            e.printStackTrace();
+        } finally {
+            System.out.flush();
+            System.exit(exit);
         }
+    }
+
+    private static void printTable(List<String> table) {
         System.out.println("\nscenario               result annotation-to-root-cause");
         table.forEach(System.out::println);
-        System.exit(failed == 0 ? 0 : 1);
     }
 
     static String seconds(Duration d) {

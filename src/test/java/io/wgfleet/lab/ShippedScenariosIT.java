@@ -104,6 +104,24 @@ class ShippedScenariosIT {
     }
 
     /**
+     * A step that fails (here nft rejects a ruleset) names the file and line, and the lab it had
+     * built is gone: no namespace is left behind.
+     */
+    @Order(3)
+    @Test
+    void aStepThatFailsNamesItsLineAndLeavesNothingBehind() throws Exception {
+        Path file = Path.of("src", "test", "resources", "lab", "broken-step.yaml");
+        Scenario s = ScenarioParser.parse(file);
+        int line = s.steps().get(0).line();
+        String before = new io.wgfleet.agent.exec.ProcessCommandRunner().run(List.of("ip", "netns", "list"), java.time.Duration.ofSeconds(10)).stdout();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> session.runner().run(s))
+                .isInstanceOf(io.wgfleet.lab.scenario.ScenarioStepException.class)
+                .hasMessageContaining(file + ":" + line + ": step nft on server failed");
+        String after = new io.wgfleet.agent.exec.ProcessCommandRunner().run(List.of("ip", "netns", "list"), java.time.Duration.ofSeconds(10)).stdout();
+        assertThat(after).isEqualTo(before);
+    }
+
+    /**
      * The Job without NET_RAW (as a policy that strips capabilities would leave it): the
      * agent's probe pings are refused, and the report and the peer's evidence say so and name
      * the capability, instead of a silent peer being reported.

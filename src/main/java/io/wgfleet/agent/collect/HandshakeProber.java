@@ -112,6 +112,7 @@ public final class HandshakeProber {
             p.setProvokedAt(startedAt[i].toString());
             p.setWaitedMillis((end - startedNanos[i]) / 1_000_000);
             p.setReplied(PingParser.replied(replies.get(i).stdout()));
+            p.setRttMillis(PingParser.rttMillis(replies.get(i).stdout()));
             Optional<WgDump.Peer> b = peer(before, t);
             Optional<WgDump.Peer> a = after == null ? Optional.empty() : peer(after, t);
             if (afterError != null) {

@@ -36,8 +36,12 @@ public final class NodeCommands {
         return List.of("ping", "-n", "-c", "1", "-W", "1", target);
     }
 
-    /** One echo request of the given ICMP payload with Don't-Fragment set. */
-    public static List<String> pingDontFragment(String target, int payload) {
-        return List.of("ping", "-n", "-c", "1", "-W", "1", "-M", "do", "-s", Integer.toString(payload), target);
+    /**
+     * One echo request of the given ICMP payload with Don't-Fragment set, waiting {@code wait}
+     * for the reply (iputils takes fractional seconds: "-W 0.2").
+     */
+    public static List<String> pingDontFragment(String target, int payload, Duration wait) {
+        String seconds = java.math.BigDecimal.valueOf(wait.toMillis(), 3).stripTrailingZeros().toPlainString();
+        return List.of("ping", "-n", "-c", "1", "-W", seconds, "-M", "do", "-s", Integer.toString(payload), target);
     }
 }

@@ -20,4 +20,22 @@ public final class PingParser {
             return false;
         }
     }
+
+    /** The round-trip time of the first reply ("time=2.62 ms"), in milliseconds; null when none came back. */
+    public static Double rttMillis(String stdout) {
+        int i = stdout.indexOf(" time=");
+        if (i < 0) {
+            return null;
+        }
+        int start = i + " time=".length();
+        int end = start;
+        while (end < stdout.length() && (Character.isDigit(stdout.charAt(end)) || stdout.charAt(end) == '.')) {
+            end++;
+        }
+        try {
+            return Double.parseDouble(stdout.substring(start, end));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
 }

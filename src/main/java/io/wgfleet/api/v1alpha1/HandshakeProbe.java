@@ -34,6 +34,15 @@ public class HandshakeProbe {
     @JsonPropertyDescription("Whether the provoking packet got an answer (ping reply).")
     private Boolean replied;
 
+    @JsonPropertyDescription("Round-trip time of the answered ping in milliseconds (with the handshake when one was needed).")
+    private Double rttMillis;
+
+    @JsonPropertyDescription("How much longer than the first window the agent kept provoking a young session that window proved nothing about, waiting for WireGuard to re-initiate, in milliseconds (included in waitedMillis); absent when it did not.")
+    private Long escalatedMillis;
+
+    @JsonPropertyDescription("Handshake initiations (148 B) WireGuard sent during the whole wait, counted in txDelta beside the provoking pings and keepalives; absent when the bytes do not add up to such a sum or were not counted.")
+    private Integer initiationsSent;
+
     @JsonPropertyDescription("Why the probe could not run, when it could not.")
     private String error;
 
@@ -115,5 +124,29 @@ public class HandshakeProbe {
 
     public void setError(String error) {
         this.error = error;
+    }
+
+    public Double getRttMillis() {
+        return rttMillis;
+    }
+
+    public void setRttMillis(Double rttMillis) {
+        this.rttMillis = rttMillis;
+    }
+
+    public Long getEscalatedMillis() {
+        return escalatedMillis;
+    }
+
+    public void setEscalatedMillis(Long escalatedMillis) {
+        this.escalatedMillis = escalatedMillis;
+    }
+
+    public Integer getInitiationsSent() {
+        return initiationsSent;
+    }
+
+    public void setInitiationsSent(Integer initiationsSent) {
+        this.initiationsSent = initiationsSent;
     }
 }

@@ -100,7 +100,8 @@ public final class ReportMapper {
                         d.getResolved(), d.getInUse(), d.getError())),
                 probes(r, notes),
                 map(r.getMtuProbes(), (MtuProbe m) -> new NodeFacts.MtuProbe(m.getInterfaceName(), m.getPeerPublicKey(),
-                        m.getTarget(), m.getLargestPassingPayload(), m.getSmallestFailingPayload(), m.getTriedPayloads())),
+                        m.getTarget(), m.getLargestPassingPayload(), m.getSmallestFailingPayload(), m.getTriedPayloads(),
+                        m.getControlPayload(), m.getControlPassed(), m.getFailureConfirmed(), m.getRxDelta())),
                 map(r.getNatFindings(), (NatFinding n) -> new NodeFacts.Nat(n.getInterfaceName(), n.getAddress(), n.getKind())),
                 map(r.getCollectionErrors(), (CollectionError e) -> new NodeFacts.CollectionError(e.getSource(), e.getMessage())),
                 notes);
@@ -127,7 +128,8 @@ public final class ReportMapper {
 
     private static NodeFacts.ProvokedHandshake probe(HandshakeProbe p, String iface, String key, List<String> notes) {
         return new NodeFacts.ProvokedHandshake(iface, key, p.getTarget(), instant(p.getProvokedAt(), "handshake probe provokedAt", notes),
-                p.getWaitedMillis(), p.getTxDelta(), p.getRxDelta(), p.getHandshakeCompleted(), p.getReplied(), p.getError());
+                p.getWaitedMillis(), p.getTxDelta(), p.getRxDelta(), p.getHandshakeCompleted(), p.getReplied(), p.getError(),
+                p.getEscalatedMillis(), p.getInitiationsSent());
     }
 
     private static NodeFacts.Interface iface(InterfaceReport i) {

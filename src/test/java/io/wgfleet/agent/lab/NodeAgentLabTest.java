@@ -221,6 +221,14 @@ class NodeAgentLabTest {
                 // 1280 on the wire minus 60 bytes of WireGuard over IPv4/UDP, minus 28 of inner headers
                 assertThat(m.getLargestPassingPayload()).isBetween(1192 - 8, 1192);
                 assertThat(m.getSmallestFailingPayload()).isBetween(1193, 1193 + 8);
+                // confirmed: the failure twice, each time beside the passing control, replies counted
+                assertThat(m.getControlPassed()).isTrue();
+                assertThat(m.getFailureConfirmed()).isTrue();
+                assertThat(m.getControlPayload()).isEqualTo(m.getLargestPassingPayload());
+                assertThat(m.getRxDelta()).isPositive();
+                // a veth round trip is well under a millisecond: the waits sit at the floor, not at 1 s
+                assertThat(m.getRttMillis()).isPositive();
+                assertThat(m.getTimeoutMillis()).isLessThan(1000);
             });
         } finally {
             server.exec("ip", "link", "set", serverVeth, "mtu", "1500");

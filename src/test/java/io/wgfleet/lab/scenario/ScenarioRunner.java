@@ -138,7 +138,15 @@ public final class ScenarioRunner {
                 boolean diagnosedLast = false;
                 for (Scenario.Step step : s.steps()) {
                     diagnosedLast = step.kind() == Scenario.Kind.DIAGNOSE;
-                    runStep(s, step, machines, linkIf, keys, secrets, failures, times);
+                    try {
+                        runStep(s, step, machines, linkIf, keys, secrets, failures, times);
+                    } catch (InterruptedException e) {
+                        throw e;
+                    } catch (Exception e) {
+                        // the lab is torn down on the way out; the caller names the file and line and stops
+                        throw new ScenarioStepException(s.file() + ":" + step.line() + ": step " + step.kind().name().toLowerCase()
+                                + (step.machine() != null ? " on " + step.machine() : "") + " failed: " + e.getMessage(), e);
+                    }
                 }
                 if (!diagnosedLast) {
                     times.add(diagnose(s, s.resources().stream().map(r -> r.namespace() + "/" + r.name()).toList(), failures));
@@ -316,7 +324,14 @@ public final class ScenarioRunner {
             waiting.removeIf(p -> {
                 String[] nn = p.split("/");
                 WireGuardPeer x = client.resources(WireGuardPeer.class).inNamespace(nn[0]).withName(nn[1]).get();
-                return x != null && x.getStatus() != null && x.getStatus().getDiagnosisRound() != null
+                if (x == null || x.getStatus() == null) {
+                    return false;
+                }
+                // a Stalled peer (invalid spec, no nodes, a fleet conflict) gets no round until its spec or the fleet changes
+                if (stalled(x)) {
+                    return true;
+                }
+                return x.getStatus().getDiagnosisRound() != null
                         && value.equals(x.getStatus().getDiagnosisRound().getHandledRequest())
                         && Boolean.TRUE.equals(x.getStatus().getDiagnosisRound().getComplete());
             });
@@ -329,6 +344,13 @@ public final class ScenarioRunner {
             failures.add(s.file() + ": no verdict within " + ROUND_TIMEOUT.toSeconds() + " s for " + String.join(", ", waiting));
         }
         return Duration.between(start, last);
+    }
+
+    /** Stalled=True for the peer's current generation: no diagnosis round will come for it. */
+    static boolean stalled(WireGuardPeer x) {
+        Long generation = x.getMetadata().getGeneration();
+        return x.getStatus().getConditions().stream().anyMatch(c -> "Stalled".equals(c.getType()) && "True".equals(c.getStatus())
+                && (generation == null || generation.equals(c.getObservedGeneration())));
     }
 
     private String applyYaml(Scenario s, Map<String, String> keys, Path secrets) throws IOException {
