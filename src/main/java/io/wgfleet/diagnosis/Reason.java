@@ -13,6 +13,7 @@ public enum Reason {
     AllowedIPsOverlap(Layer.SPEC),
     NoMatchingNodes(Layer.PLACEMENT),
     InterfaceMissing(Layer.SERVICE),
+    InterfaceDown(Layer.SERVICE),
     PeerNotConfigured(Layer.SERVICE),
     ConfigDrift(Layer.SERVICE),
     NotListening(Layer.SERVICE),

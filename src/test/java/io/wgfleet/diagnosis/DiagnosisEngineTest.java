@@ -72,6 +72,60 @@ class DiagnosisEngineTest {
         assertThat(d.handshakeSucceeded().status()).isEqualTo(Status.FALSE);
     }
 
+    /**
+     * Measured in the lab (wireguard-go): after {@code ip link set wg0 down} on the server, its
+     * socket stays bound and its rx grows by the client's data, but nothing answers; the
+     * client's young session sends into silence.
+     */
+    @Test
+    void remoteInterfaceDownIsInterfaceDownForTheOtherEnd() {
+        Lab lab = new Lab();
+        lab.server.up = false;
+        lab.client.probe = new NodeFacts.ProvokedHandshake("wg0", lab.serverKey, "10.77.0.1", Lab.COLLECTED.minusSeconds(8), 5500L,
+                128L, 0L, false, false, null);
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.InterfaceDown);
+        assertThat(d.message()).contains("wg0", "remote node wgs", "administratively down");
+        assertThat(d.evidence()).anyMatch(e -> e.contains("ip link on wgs: wg0 is down"));
+        assertThat(String.join("\n", d.remediation())).contains("on wgs: ip link set wg0 up", "wg-quick up wg0",
+                "systemctl start wg-quick@wg0");
+        assertThat(d.handshakeSucceeded().status()).as("the handshake 10 s ago did succeed").isEqualTo(Status.TRUE);
+        assertThat(d.trafficFlowing().status()).isEqualTo(Status.FALSE);
+        assertThat(d.trafficFlowing().reason()).isEqualTo("InterfaceDown");
+    }
+
+    @Test
+    void ownInterfaceDownIsInterfaceDownOnTheNode() {
+        Lab lab = new Lab();
+        lab.server.up = false;
+        Diagnosis d = DiagnosisEngine.diagnose(lab.serverInFleet());
+        assertThat(d.reason()).isEqualTo(Reason.InterfaceDown);
+        assertThat(d.message()).contains("interface wg0 on this node wgs is administratively down");
+        assertThat(d.remediation().get(0)).isEqualTo("Bring it up on wgs: ip link set wg0 up (its keys and peers stay configured)");
+        assertThat(d.configInSync().status()).as("the configuration itself matches").isEqualTo(Status.TRUE);
+    }
+
+    /** Kernel WireGuard closes the socket of a down interface: the down interface is the cause, not a missing listener. */
+    @Test
+    void downResponderWithoutSocketIsInterfaceDownNotNotListening() {
+        Lab lab = new Lab().clientGetsNoReply();
+        lab.server.up = false;
+        lab.server.bound = false;
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.InterfaceDown);
+        assertThat(d.handshakeSucceeded().status()).isEqualTo(Status.FALSE);
+        assertThat(d.findingReasons()).doesNotContain(Reason.NotListening);
+    }
+
+    @Test
+    void interfaceStateNotCollectedIsNoInterfaceDown() {
+        Lab lab = new Lab();
+        lab.server.up = null;
+        lab.client.up = null;
+        assertThat(lab.diagnoseClient().reason()).isEqualTo(Reason.Connected);
+        assertThat(DiagnosisEngine.diagnose(lab.serverInFleet()).reason()).isEqualTo(Reason.Connected);
+    }
+
     @Test
     void absentPeerEntryIsPeerNotConfigured() {
         Lab lab = new Lab();
