@@ -14,11 +14,13 @@ import java.util.List;
  * <p>Root-cause selection follows the layer order of the reason catalogue (docs/reasons.md),
  * which is the declaration order of {@link Reason}: every check that proves a fault records
  * it, and the fault declared first becomes the root cause; the others become findings. A
- * fault that the evidence does not prove is never reported: the verdict is then
- * {@link Reason#DiagnosticPending} or {@link Reason#DiagnosticFailed} with what is missing.
+ * fault that the evidence does not prove is never reported: the verdict is then Unknown,
+ * {@link Reason#DiagnosticPending} while a report is still to come, {@link Reason#Inconclusive}
+ * when the reports are there and prove nothing, {@link Reason#DiagnosticFailed} when a Job
+ * failed, each naming what is missing.
  *
  * <p>An idle peer (no handshake and nothing provoked one) is not a failure: its verdict is
- * Unknown with reason DiagnosticPending, saying that a provoked handshake is missing.
+ * Unknown with reason Inconclusive, saying that a provoked handshake is missing.
  */
 public final class DiagnosisEngine {
 

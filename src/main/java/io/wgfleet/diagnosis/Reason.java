@@ -36,6 +36,7 @@ public enum Reason {
     KeepaliveMissing(Layer.LIVENESS),
     Connected(Layer.HEALTHY),
     DiagnosticPending(Layer.UNKNOWN),
+    Inconclusive(Layer.UNKNOWN),
     DiagnosticFailed(Layer.UNKNOWN);
 
     /** The field guide's layers, in the order a person checks them. */

@@ -40,6 +40,7 @@ final class Tunnel {
     final Side remote;                // null unless the remote's facts are usable
     final MissingRemoteInterface missingRemoteInterface;
     final boolean remoteFailed;
+    final boolean remotePending;      // the remote end's report is not there yet, or stale: more evidence is on its way
     final List<String> missing;       // facts the verdict lacks, shown as evidence
     final boolean handshakeRecent;    // younger than REJECT_AFTER_TIME, or just completed by a probe
     final boolean handshakeStale;     // a handshake happened, longer ago than REJECT_AFTER_TIME
@@ -60,6 +61,7 @@ final class Tunnel {
         remote = b.remote;
         missingRemoteInterface = b.missingRemoteInterface;
         remoteFailed = b.remoteFailed;
+        remotePending = b.remotePending;
         missing = List.copyOf(b.missing);
         handshakeRecent = b.handshakeRecent;
         handshakeStale = b.handshakeStale;
@@ -205,6 +207,7 @@ final class Tunnel {
         Side remote;
         MissingRemoteInterface missingRemoteInterface;
         boolean remoteFailed;
+        boolean remotePending;
         boolean handshakeRecent;
         boolean handshakeStale;
         long handshakeAgeSeconds = -1;
@@ -243,10 +246,12 @@ final class Tunnel {
                 remoteFailed = true;
                 unusable = "the diagnostic job on remote node " + node + " failed: " + r.failure();
             } else if (r.facts() == null) {
+                remotePending = node != null;
                 unusable = r.peer() == null && node == null
                         ? "the remote WireGuardPeer referenced by remotePeerRef was not found"
                         : "no report from remote node " + (node == null ? "(not yet placed)" : node) + " yet";
             } else if (FreshnessGate.staleness(r.facts(), input) != null) {
+                remotePending = true;
                 unusable = "the report of remote node " + node + " is " + FreshnessGate.staleness(r.facts(), input);
             } else if (r.facts().errorOf("wg") != null && r.facts().interfaces().isEmpty()) {
                 remoteFailed = true;

@@ -294,7 +294,8 @@ class DiagnosisEngineTest {
         Lab lab = new Lab().clientGetsNoReply();
         lab.server.collected = Lab.COLLECTED.minusSeconds(200);
         Diagnosis d = lab.diagnoseClient();
-        assertThat(d.reason()).isEqualTo(Reason.DiagnosticPending);
+        assertThat(d.reason()).isEqualTo(Reason.Inconclusive);
+        assertThat(d.message()).contains("missing: the two ends' reports from one window (collected 200 s apart");
         assertThat(d.handshakeSucceeded().status()).isEqualTo(Status.UNKNOWN);
     }
 
@@ -511,8 +512,8 @@ class DiagnosisEngineTest {
         lab.server.peer.hs = Lab.COLLECTED_S - 3000;
         lab.client.probe = null;
         Diagnosis d = lab.diagnoseClient();
-        assertThat(d.reason()).isEqualTo(Reason.DiagnosticPending);
-        assertThat(d.message()).contains("3000 s ago", "idle");
+        assertThat(d.reason()).isEqualTo(Reason.Inconclusive);
+        assertThat(d.message()).contains("3000 s ago", "idle", "missing: a provoked handshake");
         assertThat(d.findingReasons()).containsExactly(Reason.KeepaliveMissing);
         assertThat(d.handshakeSucceeded().status()).isEqualTo(Status.UNKNOWN);
     }
@@ -556,10 +557,54 @@ class DiagnosisEngineTest {
         lab.client.probe = null;
         lab.server.peer.hs = 0;
         Diagnosis d = lab.diagnoseClient();
-        assertThat(d.reason()).isEqualTo(Reason.DiagnosticPending);
-        assertThat(d.message()).contains("idle", "not a failure");
+        assertThat(d.reason()).isEqualTo(Reason.Inconclusive);
+        assertThat(d.message()).contains("idle", "not a failure", "missing: a provoked handshake (nothing was sent");
         assertThat(d.handshakeSucceeded().status()).isEqualTo(Status.UNKNOWN);
         assertThat(d.configInSync().status()).isEqualTo(Status.TRUE);
+    }
+
+    /** Both reports there, a young session, the probe unanswered and no cause found: diagnosed, nothing proven. */
+    @Test
+    void unansweredProbeWithoutCauseIsInconclusiveNamingWhatIsMissing() {
+        Lab lab = new Lab();
+        lab.client.probe = new NodeFacts.ProvokedHandshake("wg0", lab.serverKey, "10.77.0.1", Lab.COLLECTED.minusSeconds(8), 5500L,
+                128L, 0L, false, false, null);
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.Inconclusive);
+        assertThat(d.message()).contains("traffic is not proven", "missing: a reply from 10.77.0.1");
+        assertThat(d.trafficFlowing().reason()).isEqualTo("Inconclusive");
+        assertThat(d.handshakeSucceeded().status()).isEqualTo(Status.TRUE);
+    }
+
+    @Test
+    void recentHandshakeWithoutProbeIsInconclusiveAskingForAProbeAddress() {
+        Lab lab = new Lab();
+        lab.client.probe = null;
+        lab.client.peer.rx = 92;
+        lab.client.peer.tx = 148;
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.Inconclusive);
+        assertThat(d.message()).contains("missing: a probe through the tunnel (spec.probeAddress");
+    }
+
+    @Test
+    void unansweredInitiationsWithoutArrivalCountsAreInconclusiveNamingTheCounter() {
+        Lab lab = new Lab().clientGetsNoReply();
+        lab.server.arrivals.clear();
+        lab.server.errors.add(new NodeFacts.CollectionError("arrivals", "nft: table could not be added"));
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.Inconclusive);
+        assertThat(d.message()).contains("no reply", "missing: the arrival count on wgs's UDP port 51820");
+    }
+
+    /** DiagnosticPending is kept for "no report yet": here the remote's is still to come. */
+    @Test
+    void unansweredInitiationsWhileTheRemoteReportIsAwaitedArePending() {
+        Lab lab = new Lab().clientGetsNoReply();
+        DiagnosisInput in = lab.clientInFleet().withRemote(new DiagnosisInput.RemoteSide(lab.serverDecl, "wgs", null, null));
+        Diagnosis d = DiagnosisEngine.diagnose(in);
+        assertThat(d.reason()).isEqualTo(Reason.DiagnosticPending);
+        assertThat(d.message()).contains("missing: no report from remote node wgs yet");
     }
 
     @Test
