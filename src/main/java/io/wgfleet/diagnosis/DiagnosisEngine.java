@@ -30,6 +30,13 @@ public final class DiagnosisEngine {
     public static final Duration REKEY_TIMEOUT = Duration.ofSeconds(5);
     /** WireGuard gives up retrying after this; used to decide whether two nodes' windows overlap. */
     public static final Duration REKEY_ATTEMPT_TIME = Duration.ofSeconds(90);
+    /**
+     * How long a NAT is assumed to keep an idle UDP mapping when nothing measured it: no node
+     * can read the NAT's timer, and 30 s is Linux conntrack's default for UDP
+     * (nf_conntrack_udp_timeout) and the low end of home routers; a persistent keepalive must be
+     * shorter (WireGuard's documented 25 s is).
+     */
+    public static final Duration NAT_MAPPING_LIFETIME = Duration.ofSeconds(30);
     /** Size of a handshake initiation message. */
     public static final int HANDSHAKE_INITIATION_BYTES = 148;
     /** Size of a handshake response message. */

@@ -47,6 +47,8 @@ final class Tunnel {
     final long handshakeAgeSeconds;   // -1 when never
     final Side initiator;             // null when nobody is known to initiate
     final Side responder;
+    private NatMapping localNat;      // measured on first use
+    private NatMapping remoteNat;
 
     private Tunnel(Builder b) {
         input = b.input;
@@ -88,6 +90,20 @@ final class Tunnel {
 
     String id() {
         return declared.id() == null ? "(unnamed peer)" : declared.id();
+    }
+
+    /** The NAT in front of side s, as the fleet's other nodes see it (measured once). */
+    NatMapping nat(Side s) {
+        if (s == local) {
+            if (localNat == null) {
+                localNat = NatMapping.of(this, s);
+            }
+            return localNat;
+        }
+        if (remoteNat == null) {
+            remoteNat = NatMapping.of(this, s);
+        }
+        return remoteNat;
     }
 
     /** The two sides with usable facts: local first. */

@@ -95,6 +95,12 @@ final class VerdictAggregator {
                 out.add(Wording.probe(remote));
             }
         }
+        for (Side s : t.sides()) {
+            NatMapping m = t.nat(s);
+            if (m.measured()) {
+                out.add("NAT in front of " + s.node + ", measured: " + m.describe());
+            }
+        }
         return out;
     }
 
