@@ -10,7 +10,7 @@ import java.util.List;
  * @param configInSync       True when the running peer entry matches the declaration
  * @param trafficFlowing     True when data is proven to flow both ways
  * @param root               the one root cause: the first failing layer, or Connected, or an
- *                           Unknown reason (DiagnosticPending/DiagnosticFailed) saying what is missing
+ *                           Unknown reason (DiagnosticPending/Inconclusive/DiagnosticFailed) saying what is missing
  * @param evidence           observations behind the verdict, most relevant first
  * @param remediation        what to do, in the order a person should try it
  * @param findings           problems in later layers (and advisories), never the root

@@ -14,11 +14,13 @@ import java.util.List;
  * <p>Root-cause selection follows the layer order of the reason catalogue (docs/reasons.md),
  * which is the declaration order of {@link Reason}: every check that proves a fault records
  * it, and the fault declared first becomes the root cause; the others become findings. A
- * fault that the evidence does not prove is never reported: the verdict is then
- * {@link Reason#DiagnosticPending} or {@link Reason#DiagnosticFailed} with what is missing.
+ * fault that the evidence does not prove is never reported: the verdict is then Unknown,
+ * {@link Reason#DiagnosticPending} while a report is still to come, {@link Reason#Inconclusive}
+ * when the reports are there and prove nothing, {@link Reason#DiagnosticFailed} when a Job
+ * failed, each naming what is missing.
  *
  * <p>An idle peer (no handshake and nothing provoked one) is not a failure: its verdict is
- * Unknown with reason DiagnosticPending, saying that a provoked handshake is missing.
+ * Unknown with reason Inconclusive, saying that a provoked handshake is missing.
  */
 public final class DiagnosisEngine {
 
@@ -28,6 +30,13 @@ public final class DiagnosisEngine {
     public static final Duration REKEY_TIMEOUT = Duration.ofSeconds(5);
     /** WireGuard gives up retrying after this; used to decide whether two nodes' windows overlap. */
     public static final Duration REKEY_ATTEMPT_TIME = Duration.ofSeconds(90);
+    /**
+     * How long a NAT is assumed to keep an idle UDP mapping when nothing measured it: no node
+     * can read the NAT's timer, and 30 s is Linux conntrack's default for UDP
+     * (nf_conntrack_udp_timeout) and the low end of home routers; a persistent keepalive must be
+     * shorter (WireGuard's documented 25 s is).
+     */
+    public static final Duration NAT_MAPPING_LIFETIME = Duration.ofSeconds(30);
     /** Size of a handshake initiation message. */
     public static final int HANDSHAKE_INITIATION_BYTES = 148;
     /** Size of a handshake response message. */

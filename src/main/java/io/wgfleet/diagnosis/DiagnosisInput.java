@@ -14,6 +14,8 @@ import java.time.Instant;
  * @param remote      the other end when it is in the fleet ({@code remotePeerRef}); null for a one-sided tunnel
  * @param now         the current time
  * @param staleAfter  a report collected longer ago than this is stale (DiagnosticPending)
+ * @param observers   reports of further fleet nodes that hold a peer entry for the local interface's key: how
+ *                    they see the local node tells whether its NAT mapping varies by destination; may be empty
  */
 public record DiagnosisInput(
         DeclaredPeer peer,
@@ -22,7 +24,8 @@ public record DiagnosisInput(
         String localFailure,
         RemoteSide remote,
         Instant now,
-        Duration staleAfter) {
+        Duration staleAfter,
+        java.util.List<NodeFacts> observers) {
 
     /** Used when {@code staleAfter} is null or not positive. */
     public static final Duration DEFAULT_STALE_AFTER = Duration.ofMinutes(10);
@@ -30,6 +33,13 @@ public record DiagnosisInput(
     public DiagnosisInput {
         staleAfter = staleAfter == null || staleAfter.isNegative() || staleAfter.isZero()
                 ? DEFAULT_STALE_AFTER : staleAfter;
+        observers = Lists.clean(observers);
+    }
+
+    /** An input without further observers. */
+    public DiagnosisInput(DeclaredPeer peer, String nodeName, NodeFacts local, String localFailure, RemoteSide remote,
+                          Instant now, Duration staleAfter) {
+        this(peer, nodeName, local, localFailure, remote, now, staleAfter, java.util.List.of());
     }
 
     /** A one-sided input: the remote end is outside the fleet. */
@@ -40,12 +50,17 @@ public record DiagnosisInput(
 
     /** A copy with the given remote side. */
     public DiagnosisInput withRemote(RemoteSide r) {
-        return new DiagnosisInput(peer, nodeName, local, localFailure, r, now, staleAfter);
+        return new DiagnosisInput(peer, nodeName, local, localFailure, r, now, staleAfter, observers);
     }
 
     /** A copy with the given local failure text. */
     public DiagnosisInput withLocalFailure(String failure) {
-        return new DiagnosisInput(peer, nodeName, local, failure, remote, now, staleAfter);
+        return new DiagnosisInput(peer, nodeName, local, failure, remote, now, staleAfter, observers);
+    }
+
+    /** A copy with the given further observers of the local node. */
+    public DiagnosisInput withObservers(java.util.List<NodeFacts> facts) {
+        return new DiagnosisInput(peer, nodeName, local, localFailure, remote, now, staleAfter, facts);
     }
 
     /**

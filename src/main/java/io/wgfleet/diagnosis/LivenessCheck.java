@@ -1,11 +1,6 @@
 package io.wgfleet.diagnosis;
 
 import io.wgfleet.diagnosis.NodeFacts.Nat;
-import io.wgfleet.diagnosis.net.Endpoint;
-import io.wgfleet.diagnosis.net.IpAddress;
-import io.wgfleet.diagnosis.net.Tolerant;
-
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -30,8 +25,8 @@ final class LivenessCheck implements LayerCheck {
         boolean keepaliveCause = false;
         for (Side s : t.sides()) {
             Side other = t.otherThan(s);
-            String natWhy = natEvidence(s, other);
-            if (natWhy == null || s.keepalive() > 0) {
+            String natWhy = natEvidence(t, s);
+            if (natWhy == null || keepsMappingAlive(s)) {
                 continue;
             }
             boolean cause = staleFailure || (probeFailed && !trafficExplained && s != local);
@@ -40,13 +35,17 @@ final class LivenessCheck implements LayerCheck {
             Set<TunnelCondition> falsifies = !cause ? EnumSet.noneOf(TunnelCondition.class)
                     : staleFailure ? EnumSet.of(TunnelCondition.HANDSHAKE_SUCCEEDED, TunnelCondition.TRAFFIC_FLOWING)
                     : EnumSet.of(TunnelCondition.TRAFFIC_FLOWING);
-            found.add(new Fault(Reason.KeepaliveMissing, s.label() + " is behind NAT (" + natWhy + ") and sends no persistent keepalive"
+            String keepalive = s.keepalive() <= 0 ? "sends no persistent keepalive"
+                    : "sends a persistent keepalive every " + s.keepalive() + " s, not shorter than the " + LIFETIME
+                    + " s a NAT mapping is assumed to live";
+            found.add(new Fault(Reason.KeepaliveMissing, s.label() + " is behind NAT (" + natWhy + ") and " + keepalive
                     + (s.peer != null ? " to " + Keys.prefix(t.keyHeldBy(s)) : "")
                     + ": its NAT mapping expires when idle and " + otherName + " can no longer reach it"
                     + (staleFailure ? "; the latest handshake is " + t.handshakeAgeSeconds + " s old" : "")
                     + (probeFailed && s != local ? "; " + t.packetLoss() + " although the handshake is "
                     + t.handshakeAgeSeconds + " s old" : ""),
-                    List.of(s.node + " NAT: " + natWhy, s.node + " persistent keepalive: off"),
+                    List.of(s.node + " NAT: " + natWhy, s.node + " persistent keepalive: " + Wording.keepalive(s.keepalive())
+                            + " (needed: shorter than the NAT mapping's lifetime, assumed " + LIFETIME + " s)"),
                     List.of("Set persistentKeepalive 25 on " + s.node + "'s peer entry: wg set " + s.ifName() + " peer <key> persistent-keepalive 25"
                                     + (s.declared != null ? ", and spec.persistentKeepalive: 25 in " + s.declared.id() : ""),
                             "Or make " + s.node + " reachable without NAT (public address, port forward)"),
@@ -65,20 +64,26 @@ final class LivenessCheck implements LayerCheck {
         }
     }
 
-    /** Why side s is behind NAT, or null when unproven. */
-    private static String natEvidence(Side s, Side other) {
-        List<String> why = new ArrayList<>();
+    private static final long LIFETIME = DiagnosisEngine.NAT_MAPPING_LIFETIME.getSeconds();
+
+    /** A keepalive shorter than the mapping's lifetime refreshes it before the NAT forgets it. */
+    private static boolean keepsMappingAlive(Side s) {
+        return s.keepalive() > 0 && s.keepalive() < LIFETIME;
+    }
+
+    /**
+     * Why side s is behind NAT, or null when unproven. A measurement decides: a fleet node that
+     * sees s at its own address and port proves no NAT on that path, whatever s's address range.
+     * Unmeasured, a CGNAT address (100.64.0.0/10, which is shared address space behind a carrier's
+     * NAT by definition) is the sign.
+     */
+    private static String natEvidence(Tunnel t, Side s) {
+        NatMapping m = t.nat(s);
         Nat cgnat = s.cgnat();
-        if (cgnat != null) {
-            why.add("CGNAT address " + cgnat.address() + " on " + cgnat.interfaceName());
+        String sign = cgnat == null ? null : "CGNAT address " + cgnat.address() + " on " + cgnat.interfaceName();
+        if (m.measured()) {
+            return !m.natted() ? null : m.describe() + (sign == null ? "" : "; " + sign);
         }
-        if (other != null && other.peer != null && !s.addresses().isEmpty()) {
-            Endpoint seen = Tolerant.endpoint(other.peer.endpoint());
-            IpAddress a = seen == null ? null : seen.address();
-            if (a != null && !s.addresses().contains(a)) {
-                why.add(other.node + " sees it as " + seen);
-            }
-        }
-        return why.isEmpty() ? null : String.join("; ", why);
+        return sign == null ? null : sign + " (no fleet node has measured the mapping)";
     }
 }

@@ -13,6 +13,7 @@ public enum Reason {
     AllowedIPsOverlap(Layer.SPEC),
     NoMatchingNodes(Layer.PLACEMENT),
     InterfaceMissing(Layer.SERVICE),
+    InterfaceDown(Layer.SERVICE),
     PeerNotConfigured(Layer.SERVICE),
     ConfigDrift(Layer.SERVICE),
     NotListening(Layer.SERVICE),
@@ -35,6 +36,7 @@ public enum Reason {
     KeepaliveMissing(Layer.LIVENESS),
     Connected(Layer.HEALTHY),
     DiagnosticPending(Layer.UNKNOWN),
+    Inconclusive(Layer.UNKNOWN),
     DiagnosticFailed(Layer.UNKNOWN);
 
     /** The field guide's layers, in the order a person checks them. */

@@ -13,9 +13,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The service layer: the interface and the peer entry exist (InterfaceMissing,
- * PeerNotConfigured), the running entry matches the declaration (ConfigDrift), and the end
- * that must answer listens (NotListening). Without the local peer entry nothing else can be
+ * The service layer: the interface exists and is up on both ends (InterfaceMissing,
+ * InterfaceDown), the peer entry exists (PeerNotConfigured), the running entry matches the
+ * declaration (ConfigDrift), and the end that must answer listens (NotListening). Without the local peer entry nothing else can be
  * checked: {@link Tunnel#hasLocalPeer()} is then false and the evaluation stops here.
  */
 final class ServiceCheck implements LayerCheck {
@@ -25,6 +25,9 @@ final class ServiceCheck implements LayerCheck {
         if (t.local.iface == null) {
             interfaceMissing(t, found);
             return;
+        }
+        if (Boolean.FALSE.equals(t.local.iface.up())) {
+            interfaceDown(t.local, found);
         }
         if (t.local.peer == null) {
             peerNotConfigured(t, found);
@@ -38,8 +41,30 @@ final class ServiceCheck implements LayerCheck {
                     List.of("Create or bring up " + m.interfaceName() + " on " + m.node()),
                     EnumSet.of(TunnelCondition.HANDSHAKE_SUCCEEDED, TunnelCondition.TRAFFIC_FLOWING));
         }
+        if (t.remote != null && Boolean.FALSE.equals(t.remote.iface.up())) {
+            interfaceDown(t.remote, found);
+        }
         drift(t, found);
         listening(t, found);
+    }
+
+    /**
+     * The interface exists but is administratively down ({@code ip link}: no UP flag): WireGuard
+     * neither sends nor delivers a packet through it, whatever its peers and sockets look like
+     * (measured: wireguard-go keeps its UDP socket and decrypts arrivals, and nothing answers).
+     */
+    private static void interfaceDown(Side s, Findings found) {
+        String name = s.ifName();
+        String where = s.local ? "this node " + s.node : "remote node " + s.node + ", the other end of this tunnel,";
+        found.add(Reason.InterfaceDown, "interface " + name + " on " + where + " is administratively down: WireGuard neither sends nor"
+                        + " delivers packets through it, so no handshake or traffic passes",
+                List.of("ip link on " + s.node + ": " + name + " is down (no UP flag)"),
+                List.of("Bring it up on " + s.node + ": ip link set " + name + " up (its keys and peers stay configured)",
+                        "Where wg-quick manages it, restart it so that its routes and DNS come back too: wg-quick down " + name
+                                + "; wg-quick up " + name + " (with systemd: systemctl start wg-quick@" + name
+                                + ", or systemctl restart wg-quick@" + name + " when the unit still runs)",
+                        "Find what took it down (journalctl -u wg-quick@" + name + ", NetworkManager, ifupdown, a script) so that it stays up"),
+                EnumSet.of(TunnelCondition.HANDSHAKE_SUCCEEDED, TunnelCondition.TRAFFIC_FLOWING));
     }
 
     private static void interfaceMissing(Tunnel t, Findings found) {
@@ -135,7 +160,8 @@ final class ServiceCheck implements LayerCheck {
     /** The end that must accept handshakes has no port or no bound socket (only matters while none succeeds). */
     private static void listening(Tunnel t, Findings found) {
         Side s = t.responder;
-        if (t.handshakeRecent || s == null || s.iface == null) {
+        // a down interface explains a missing socket (the kernel closes it): InterfaceDown says so
+        if (t.handshakeRecent || s == null || s.iface == null || Boolean.FALSE.equals(s.iface.up())) {
             return;
         }
         boolean noPort = s.listenPort() <= 0;

@@ -40,12 +40,15 @@ final class Tunnel {
     final Side remote;                // null unless the remote's facts are usable
     final MissingRemoteInterface missingRemoteInterface;
     final boolean remoteFailed;
+    final boolean remotePending;      // the remote end's report is not there yet, or stale: more evidence is on its way
     final List<String> missing;       // facts the verdict lacks, shown as evidence
     final boolean handshakeRecent;    // younger than REJECT_AFTER_TIME, or just completed by a probe
     final boolean handshakeStale;     // a handshake happened, longer ago than REJECT_AFTER_TIME
     final long handshakeAgeSeconds;   // -1 when never
     final Side initiator;             // null when nobody is known to initiate
     final Side responder;
+    private NatMapping localNat;      // measured on first use
+    private NatMapping remoteNat;
 
     private Tunnel(Builder b) {
         input = b.input;
@@ -60,6 +63,7 @@ final class Tunnel {
         remote = b.remote;
         missingRemoteInterface = b.missingRemoteInterface;
         remoteFailed = b.remoteFailed;
+        remotePending = b.remotePending;
         missing = List.copyOf(b.missing);
         handshakeRecent = b.handshakeRecent;
         handshakeStale = b.handshakeStale;
@@ -86,6 +90,20 @@ final class Tunnel {
 
     String id() {
         return declared.id() == null ? "(unnamed peer)" : declared.id();
+    }
+
+    /** The NAT in front of side s, as the fleet's other nodes see it (measured once). */
+    NatMapping nat(Side s) {
+        if (s == local) {
+            if (localNat == null) {
+                localNat = NatMapping.of(this, s);
+            }
+            return localNat;
+        }
+        if (remoteNat == null) {
+            remoteNat = NatMapping.of(this, s);
+        }
+        return remoteNat;
     }
 
     /** The two sides with usable facts: local first. */
@@ -235,6 +253,7 @@ final class Tunnel {
         Side remote;
         MissingRemoteInterface missingRemoteInterface;
         boolean remoteFailed;
+        boolean remotePending;
         boolean handshakeRecent;
         boolean handshakeStale;
         long handshakeAgeSeconds = -1;
@@ -273,10 +292,12 @@ final class Tunnel {
                 remoteFailed = true;
                 unusable = "the diagnostic job on remote node " + node + " failed: " + r.failure();
             } else if (r.facts() == null) {
+                remotePending = node != null;
                 unusable = r.peer() == null && node == null
                         ? "the remote WireGuardPeer referenced by remotePeerRef was not found"
                         : "no report from remote node " + (node == null ? "(not yet placed)" : node) + " yet";
             } else if (FreshnessGate.staleness(r.facts(), input) != null) {
+                remotePending = true;
                 unusable = "the report of remote node " + node + " is " + FreshnessGate.staleness(r.facts(), input);
             } else if (r.facts().errorOf("wg") != null && r.facts().interfaces().isEmpty()) {
                 remoteFailed = true;

@@ -99,14 +99,25 @@ final class VerdictAggregator {
                 out.add(Wording.probe(remote));
             }
         }
+        for (Side s : t.sides()) {
+            NatMapping m = t.nat(s);
+            if (m.measured()) {
+                out.add("NAT in front of " + s.node + ", measured: " + m.describe());
+            }
+        }
         return out;
     }
 
-    /** The root when no fault is proven: Connected when traffic is proven, else what is missing. */
+    /**
+     * The root when no fault is proven: Connected when traffic is proven, else Unknown:
+     * DiagnosticFailed when the remote's Job failed, DiagnosticPending while the remote's
+     * report is still to come, Inconclusive when the facts are all there and prove nothing.
+     * Every Unknown message ends with the evidence that is missing.
+     */
     private static Finding noFault(Tunnel t) {
         Side local = t.local;
         if (!t.hasLocalPeer()) {
-            return new Finding(Reason.DiagnosticPending, "not enough facts for a verdict");
+            return new Finding(Reason.Inconclusive, "not enough facts for a verdict" + missing(t, "the peer entry on " + t.nodeName));
         }
         long age = t.handshakeAgeSeconds;
         if (t.handshakeRecent && trafficProven(t)) {
@@ -114,28 +125,74 @@ final class VerdictAggregator {
                     + (age >= 0 ? age + " s ago" : "just completed") + ", traffic both ways (rx "
                     + local.rx() + " B, tx " + local.tx() + " B" + (probeReplied(local) ? ", probe answered" : "") + ")");
         }
-        Reason unknown = t.remoteFailed ? Reason.DiagnosticFailed : Reason.DiagnosticPending;
-        String missingText = t.missing.isEmpty() ? "" : "; missing: " + String.join("; ", t.missing);
+        Reason unknown = unproven(t);
         if (t.handshakeRecent) {
-            String why = t.pathLostDuringMtuSearch()
-                    ? t.packetLoss() + ", and nothing seen explains the loss (a NAT mapping that expires, a link that drops)"
-                    : t.youngSessionLosesPackets()
-                    ? "a probe to " + Values.orDefault(local.probe.target(), "the tunnel") + " got no reply, and no AllowedIPs, route or MTU cause was found (the target may not answer ping)"
-                    : "no probe reply and counters (rx " + local.rx() + " B, tx " + local.tx() + " B) that a handshake alone could explain";
-            return new Finding(Reason.DiagnosticPending, "handshake " + age + " s ago works, but traffic is not proven: "
-                    + why + missingText);
+            String why;
+            String needed;
+            if (t.pathLostDuringMtuSearch()) {
+                why = t.packetLoss() + ", and nothing seen explains the loss (a NAT mapping that expires, a link that drops)";
+                needed = "a probe window in which the path stays up (a NAT mapping kept alive: persistentKeepalive)";
+            } else if (t.youngSessionLosesPackets()) {
+                String target = Values.orDefault(local.probe.target(), "the tunnel");
+                why = "a probe to " + target + " got no reply, and no AllowedIPs, route or MTU cause was found (the target may not answer ping)";
+                needed = "a reply from " + target + ", or a fact that explains its silence";
+            } else {
+                why = "no probe reply and counters (rx " + local.rx() + " B, tx " + local.tx() + " B) that a handshake alone could explain";
+                needed = local.probe == null ? "a probe through the tunnel (spec.probeAddress: an address inside it that answers ping)"
+                        : local.probe.error() != null ? "a probe through the tunnel, which could not run (" + local.probe.error() + ")"
+                        : "traffic beyond the handshake (a probe reply, or more than 240 B each way)";
+            }
+            return new Finding(unknown, "handshake " + age + " s ago works, but traffic is not proven: " + why + missing(t, needed));
         }
         if (local.sentWithoutReply() || (t.remote != null && t.remote.sentWithoutReply())) {
             return new Finding(unknown, "handshake initiations get no reply, and the facts at hand prove no cause"
-                    + (t.missing.isEmpty() ? " (no firewall rule, arrivals, key or endpoint problem seen on either end)" : missingText));
+                    + missing(t, silenceEvidence(t)));
         }
         if (!t.inFleet && t.initiator == null) {
-            return new Finding(Reason.DiagnosticPending, "waiting for the remote end to initiate: no endpoint here, no handshake "
+            return new Finding(unknown, "waiting for the remote end to initiate: no endpoint here, no handshake "
                     + (t.handshakeStale ? age + " s" : "ever") + "; arrivals on UDP " + local.listenPort() + ": "
-                    + Wording.arrivals(local) + "; not a failure until the remote is known to try");
+                    + Wording.arrivals(local) + "; not a failure until the remote is known to try"
+                    + missing(t, "an initiation from the remote end"));
         }
+        String provoked = local.probe != null && local.probe.error() != null
+                ? "a provoked handshake (the probe could not run: " + local.probe.error() + ")"
+                : "a provoked handshake (nothing was sent to the peer in the window)";
         return new Finding(unknown, (t.handshakeStale ? "latest handshake " + age + " s ago" : "no handshake yet")
-                + " and nothing provoked a new one: an idle peer, not a failure" + missingText);
+                + " and nothing provoked a new one: an idle peer, not a failure" + missing(t, provoked));
+    }
+
+    /** The Unknown reason of a verdict the checks could not reach. */
+    private static Reason unproven(Tunnel t) {
+        return t.remoteFailed ? Reason.DiagnosticFailed : t.remotePending ? Reason.DiagnosticPending : Reason.Inconclusive;
+    }
+
+    /** What would tell why initiations go unanswered: the facts not collected, else a cause none of them showed. */
+    private static String silenceEvidence(Tunnel t) {
+        List<String> needed = new ArrayList<>();
+        if (t.remote != null && !t.comparableWindows()) {
+            long apart = Math.abs(java.time.Duration.between(t.local.facts.collectionTime(), t.remote.facts.collectionTime()).getSeconds());
+            needed.add("the two ends' reports from one window (collected " + apart + " s apart, more than REKEY_ATTEMPT_TIME "
+                    + DiagnosisEngine.REKEY_ATTEMPT_TIME.getSeconds() + " s)");
+        }
+        for (Side s : t.sides()) {
+            if (s == t.responder && s.arrivals() == null) {
+                needed.add("the arrival count on " + s.node + "'s UDP port " + s.listenPort());
+            }
+        }
+        if (needed.isEmpty() && t.missing.isEmpty()) {
+            needed.add("a fact that explains the silence (no firewall rule, arrivals, key or endpoint problem seen on either end)");
+        }
+        return String.join("; ", needed);
+    }
+
+    /** "; missing: " and the evidence named, then the facts the tunnel lacks. */
+    private static String missing(Tunnel t, String needed) {
+        List<String> all = new ArrayList<>();
+        if (needed != null && !needed.isEmpty()) {
+            all.add(needed);
+        }
+        all.addAll(t.missing);
+        return all.isEmpty() ? "" : "; missing: " + String.join("; ", all);
     }
 
     private static ConditionVerdict handshakeVerdict(Tunnel t, Findings found, Finding root) {
@@ -152,10 +209,10 @@ final class VerdictAggregator {
         if (failing && root.reason().isFault()) {
             return ConditionVerdict.of(Status.FALSE, root.reason(), root.message());
         }
-        Reason reason = root.reason().isFault() ? Reason.DiagnosticPending : root.reason();
+        Reason reason = root.reason().isFault() ? Reason.Inconclusive : root.reason();
         String message = root.reason().isFault()
                 ? (t.handshakeStale ? "latest handshake " + t.handshakeAgeSeconds + " s ago" : "no handshake yet")
-                + " and none provoked: not proven either way"
+                + " and none provoked: not proven either way; missing: a provoked handshake"
                 : root.message();
         return ConditionVerdict.of(Status.UNKNOWN, reason, message);
     }
@@ -169,7 +226,7 @@ final class VerdictAggregator {
             return new ConditionVerdict(Status.TRUE, ConditionVerdict.IN_SYNC, "peer " + Keys.prefix(t.declared.publicKey()) + " on "
                     + t.local.ifName() + " at " + t.nodeName + " matches " + t.id());
         }
-        return ConditionVerdict.of(Status.UNKNOWN, Reason.DiagnosticPending, "peer entry not observed");
+        return ConditionVerdict.of(Status.UNKNOWN, Reason.Inconclusive, "not proven either way; missing: the peer entry on " + t.nodeName);
     }
 
     private static ConditionVerdict trafficVerdict(Tunnel t, Findings found, Finding root, ConditionVerdict handshake) {
@@ -184,8 +241,9 @@ final class VerdictAggregator {
             return new ConditionVerdict(Status.TRUE, ConditionVerdict.CONNECTED, "rx " + t.local.rx() + " B, tx " + t.local.tx() + " B"
                     + (probeReplied(t.local) ? ", probe answered" : ""));
         }
-        Reason reason = root.reason().isUnknown() ? root.reason() : Reason.DiagnosticPending;
-        return ConditionVerdict.of(Status.UNKNOWN, reason, root.reason().isUnknown() ? root.message() : "traffic not proven");
+        Reason reason = root.reason().isUnknown() ? root.reason() : Reason.Inconclusive;
+        return ConditionVerdict.of(Status.UNKNOWN, reason, root.reason().isUnknown() ? root.message()
+                : "traffic not proven; missing: a probe reply, or counters beyond the handshake");
     }
 
     private static boolean probeReplied(Side local) {

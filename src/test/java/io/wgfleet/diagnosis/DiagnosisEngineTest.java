@@ -72,6 +72,60 @@ class DiagnosisEngineTest {
         assertThat(d.handshakeSucceeded().status()).isEqualTo(Status.FALSE);
     }
 
+    /**
+     * Measured in the lab (wireguard-go): after {@code ip link set wg0 down} on the server, its
+     * socket stays bound and its rx grows by the client's data, but nothing answers; the
+     * client's young session sends into silence.
+     */
+    @Test
+    void remoteInterfaceDownIsInterfaceDownForTheOtherEnd() {
+        Lab lab = new Lab();
+        lab.server.up = false;
+        lab.client.probe = new NodeFacts.ProvokedHandshake("wg0", lab.serverKey, "10.77.0.1", Lab.COLLECTED.minusSeconds(8), 5500L,
+                128L, 0L, false, false, null);
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.InterfaceDown);
+        assertThat(d.message()).contains("wg0", "remote node wgs", "administratively down");
+        assertThat(d.evidence()).anyMatch(e -> e.contains("ip link on wgs: wg0 is down"));
+        assertThat(String.join("\n", d.remediation())).contains("on wgs: ip link set wg0 up", "wg-quick up wg0",
+                "systemctl start wg-quick@wg0");
+        assertThat(d.handshakeSucceeded().status()).as("the handshake 10 s ago did succeed").isEqualTo(Status.TRUE);
+        assertThat(d.trafficFlowing().status()).isEqualTo(Status.FALSE);
+        assertThat(d.trafficFlowing().reason()).isEqualTo("InterfaceDown");
+    }
+
+    @Test
+    void ownInterfaceDownIsInterfaceDownOnTheNode() {
+        Lab lab = new Lab();
+        lab.server.up = false;
+        Diagnosis d = DiagnosisEngine.diagnose(lab.serverInFleet());
+        assertThat(d.reason()).isEqualTo(Reason.InterfaceDown);
+        assertThat(d.message()).contains("interface wg0 on this node wgs is administratively down");
+        assertThat(d.remediation().get(0)).isEqualTo("Bring it up on wgs: ip link set wg0 up (its keys and peers stay configured)");
+        assertThat(d.configInSync().status()).as("the configuration itself matches").isEqualTo(Status.TRUE);
+    }
+
+    /** Kernel WireGuard closes the socket of a down interface: the down interface is the cause, not a missing listener. */
+    @Test
+    void downResponderWithoutSocketIsInterfaceDownNotNotListening() {
+        Lab lab = new Lab().clientGetsNoReply();
+        lab.server.up = false;
+        lab.server.bound = false;
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.InterfaceDown);
+        assertThat(d.handshakeSucceeded().status()).isEqualTo(Status.FALSE);
+        assertThat(d.findingReasons()).doesNotContain(Reason.NotListening);
+    }
+
+    @Test
+    void interfaceStateNotCollectedIsNoInterfaceDown() {
+        Lab lab = new Lab();
+        lab.server.up = null;
+        lab.client.up = null;
+        assertThat(lab.diagnoseClient().reason()).isEqualTo(Reason.Connected);
+        assertThat(DiagnosisEngine.diagnose(lab.serverInFleet()).reason()).isEqualTo(Reason.Connected);
+    }
+
     @Test
     void absentPeerEntryIsPeerNotConfigured() {
         Lab lab = new Lab();
@@ -240,7 +294,8 @@ class DiagnosisEngineTest {
         Lab lab = new Lab().clientGetsNoReply();
         lab.server.collected = Lab.COLLECTED.minusSeconds(200);
         Diagnosis d = lab.diagnoseClient();
-        assertThat(d.reason()).isEqualTo(Reason.DiagnosticPending);
+        assertThat(d.reason()).isEqualTo(Reason.Inconclusive);
+        assertThat(d.message()).contains("missing: the two ends' reports from one window (collected 200 s apart");
         assertThat(d.handshakeSucceeded().status()).isEqualTo(Status.UNKNOWN);
     }
 
@@ -552,10 +607,130 @@ class DiagnosisEngineTest {
         lab.server.peer.hs = Lab.COLLECTED_S - 3000;
         lab.client.probe = null;
         Diagnosis d = lab.diagnoseClient();
-        assertThat(d.reason()).isEqualTo(Reason.DiagnosticPending);
-        assertThat(d.message()).contains("3000 s ago", "idle");
+        assertThat(d.reason()).isEqualTo(Reason.Inconclusive);
+        assertThat(d.message()).contains("3000 s ago", "idle", "missing: a provoked handshake");
         assertThat(d.findingReasons()).containsExactly(Reason.KeepaliveMissing);
         assertThat(d.handshakeSucceeded().status()).isEqualTo(Status.UNKNOWN);
+    }
+
+    private static String natEvidence(Diagnosis d, String node) {
+        return d.evidence().stream().filter(e -> e.startsWith("NAT in front of " + node + ", measured: ")).findFirst().orElse("(none)");
+    }
+
+    /** The server sees the client at the client's own address and port: no NAT, whatever the client's address range. */
+    @Test
+    void clientSeenAtItsOwnAddressAndPortIsNoNatDespiteACgnatAddress() {
+        Lab lab = new Lab();
+        lab.client.outerAddress("100.64.0.2/24");
+        lab.client.nat.add(new NodeFacts.Nat("eth0", "100.64.0.2", "CGNAT"));
+        lab.server.peer.endpoint = "100.64.0.2:51820";
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.Connected);
+        assertThat(natEvidence(d, "wgc")).contains("wgs sees wgc as 100.64.0.2:51820", "an address of wgc", ": no NAT");
+        assertThat(d.findingReasons()).as("measured: no NAT, so no keepalive is needed").isEmpty();
+    }
+
+    @Test
+    void clientSeenFromAnotherAddressWithItsPortIsNatKeepingThePort() {
+        Lab lab = new Lab();
+        lab.server.peer.endpoint = "198.51.100.7:51820";
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(natEvidence(d, "wgc")).contains("wgs sees wgc as 198.51.100.7:51820", "not an address of wgc", ": NAT keeping the port");
+        assertThat(d.reason()).isEqualTo(Reason.Connected);
+        assertThat(d.findingReasons()).containsExactly(Reason.KeepaliveMissing);
+    }
+
+    @Test
+    void clientSeenFromAnotherPortIsNatRewritingThePort() {
+        Lab lab = natLab();
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(natEvidence(d, "wgc")).contains("wgs sees wgc as 198.51.100.7:40001", "its own listen port 51820", ": NAT rewriting the port");
+        assertThat(natEvidence(d, "wgs")).contains(": no NAT");
+    }
+
+    /** Two servers see the client behind different mappings: an endpoint-dependent ("symmetric") NAT. */
+    @Test
+    void twoObserversSeeingDifferentMappingsIsAMappingThatVariesByDestination() {
+        Lab lab = natLab();
+        DiagnosisInput in = lab.clientInFleet().withObservers(List.of(observer("wgs2", lab.clientKey, "198.51.100.7:40002", Lab.COLLECTED_S - 30)));
+        Diagnosis d = DiagnosisEngine.diagnose(in);
+        assertThat(natEvidence(d, "wgc")).contains("wgs sees wgc as 198.51.100.7:40001", "wgs2 sees wgc as 198.51.100.7:40002",
+                ": NAT whose mapping varies by destination");
+    }
+
+    @Test
+    void twoObserversSeeingOneMappingIsNoVariationByDestination() {
+        Lab lab = natLab();
+        DiagnosisInput in = lab.clientInFleet().withObservers(List.of(observer("wgs2", lab.clientKey, "198.51.100.7:40001", Lab.COLLECTED_S - 30)));
+        assertThat(natEvidence(DiagnosisEngine.diagnose(in), "wgc")).endsWith(": NAT rewriting the port");
+    }
+
+    /** An old entry may hold a mapping the NAT has since replaced: it is not compared. */
+    @Test
+    void anObserverWithAnOldHandshakeDoesNotProveVariationByDestination() {
+        Lab lab = natLab();
+        DiagnosisInput in = lab.clientInFleet().withObservers(List.of(observer("wgs2", lab.clientKey, "198.51.100.7:40002", Lab.COLLECTED_S - 900)));
+        assertThat(natEvidence(DiagnosisEngine.diagnose(in), "wgc")).endsWith(": NAT rewriting the port");
+    }
+
+    /** An entry that never completed a handshake holds its configuration, not a measured source. */
+    @Test
+    void anEntryWithoutHandshakeMeasuresNothingAndTheCgnatAddressIsOnlyASign() {
+        Lab lab = natLab();
+        lab.server.peer.hs = 0;
+        lab.client.peer.hs = Lab.COLLECTED_S - 300;
+        lab.client.probe = new NodeFacts.ProvokedHandshake("wg0", lab.serverKey, "10.77.0.1", Lab.COLLECTED.minusSeconds(8),
+                5300L, 148L, 0L, false, false, null);
+        lab.client.peer.rx = 348;
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(natEvidence(d, "wgc")).isEqualTo("(none)");
+        assertThat(d.reason()).isEqualTo(Reason.KeepaliveMissing);
+        assertThat(d.message()).contains("CGNAT address 100.64.0.2 on eth0 (no fleet node has measured the mapping)");
+    }
+
+    @Test
+    void natedSideWithKeepaliveShorterThanTheMappingLifetimeNeedsNoKeepalive() {
+        Lab lab = natLab();
+        lab.client.peer.keepalive = 25;
+        lab.clientDecl = Lab.withKeepalive(lab.clientDecl, 25);
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.Connected);
+        assertThat(d.findingReasons()).isEmpty();
+    }
+
+    @Test
+    void natedSideWithKeepaliveLongerThanTheMappingLifetimeIsKeepaliveMissing() {
+        Lab lab = natLab();
+        lab.client.peer.keepalive = 60;
+        lab.clientDecl = Lab.withKeepalive(lab.clientDecl, 60);
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.Connected);
+        assertThat(d.findingReasons()).containsExactly(Reason.KeepaliveMissing);
+        assertThat(d.findings().get(0).message()).contains("every 60 s, not shorter than the 30 s a NAT mapping is assumed to live");
+    }
+
+    /** Something maps a port to the CGNAT responder (its counter sees the initiations): inbound is possible, so not BehindCGNAT. */
+    @Test
+    void cgnatResponderThatInitiationsReachIsNotBehindCGNAT() {
+        Lab lab = new Lab().clientGetsNoReply().serverCountsArrivals(2);
+        lab.clientDecl = Lab.withEndpoint(lab.clientDecl, "100.64.0.1:51820");
+        lab.client.peer.endpoint = "100.64.0.1:51820";
+        lab.server.outerAddress("100.64.0.1/10");
+        lab.server.nat.add(new NodeFacts.Nat("eth0", "100.64.0.1", "CGNAT"));
+        lab.client.outerAddress("100.64.0.2/10");
+        lab.server.arrivals.clear();
+        lab.server.arrivals.add(new NodeFacts.Arrivals(51820, 2L, List.of(new NodeFacts.SourceCount("100.64.0.2", 2L, 296L)), 6000L));
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isNotEqualTo(Reason.BehindCGNAT);
+        assertThat(d.findingReasons()).doesNotContain(Reason.BehindCGNAT);
+    }
+
+    /** A further fleet node's report, with one peer entry for {@code key}. */
+    private static NodeFacts observer(String node, String key, String endpoint, long latestHandshake) {
+        NodeFacts.Peer p = new NodeFacts.Peer(key, endpoint, List.of("10.77.0.2/32"), latestHandshake, 1000L, 1000L, null, null);
+        NodeFacts.Interface i = new NodeFacts.Interface("wg0", Lab.key(new java.util.Random(7)), 51820, true, List.of("10.77.0.3/24"), 1420, true, List.of(p));
+        return new NodeFacts(node, Lab.COLLECTED, List.of(i), List.of(new NodeFacts.Address("eth0", "192.0.2.3/24")), List.of(), List.of(),
+                List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
     }
 
     /** Client behind a masquerading router on 100.64.0.2; the server sees it as the NAT's address. */
@@ -597,10 +772,54 @@ class DiagnosisEngineTest {
         lab.client.probe = null;
         lab.server.peer.hs = 0;
         Diagnosis d = lab.diagnoseClient();
-        assertThat(d.reason()).isEqualTo(Reason.DiagnosticPending);
-        assertThat(d.message()).contains("idle", "not a failure");
+        assertThat(d.reason()).isEqualTo(Reason.Inconclusive);
+        assertThat(d.message()).contains("idle", "not a failure", "missing: a provoked handshake (nothing was sent");
         assertThat(d.handshakeSucceeded().status()).isEqualTo(Status.UNKNOWN);
         assertThat(d.configInSync().status()).isEqualTo(Status.TRUE);
+    }
+
+    /** Both reports there, a young session, the probe unanswered and no cause found: diagnosed, nothing proven. */
+    @Test
+    void unansweredProbeWithoutCauseIsInconclusiveNamingWhatIsMissing() {
+        Lab lab = new Lab();
+        lab.client.probe = new NodeFacts.ProvokedHandshake("wg0", lab.serverKey, "10.77.0.1", Lab.COLLECTED.minusSeconds(8), 5500L,
+                128L, 0L, false, false, null);
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.Inconclusive);
+        assertThat(d.message()).contains("traffic is not proven", "missing: a reply from 10.77.0.1");
+        assertThat(d.trafficFlowing().reason()).isEqualTo("Inconclusive");
+        assertThat(d.handshakeSucceeded().status()).isEqualTo(Status.TRUE);
+    }
+
+    @Test
+    void recentHandshakeWithoutProbeIsInconclusiveAskingForAProbeAddress() {
+        Lab lab = new Lab();
+        lab.client.probe = null;
+        lab.client.peer.rx = 92;
+        lab.client.peer.tx = 148;
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.Inconclusive);
+        assertThat(d.message()).contains("missing: a probe through the tunnel (spec.probeAddress");
+    }
+
+    @Test
+    void unansweredInitiationsWithoutArrivalCountsAreInconclusiveNamingTheCounter() {
+        Lab lab = new Lab().clientGetsNoReply();
+        lab.server.arrivals.clear();
+        lab.server.errors.add(new NodeFacts.CollectionError("arrivals", "nft: table could not be added"));
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.Inconclusive);
+        assertThat(d.message()).contains("no reply", "missing: the arrival count on wgs's UDP port 51820");
+    }
+
+    /** DiagnosticPending is kept for "no report yet": here the remote's is still to come. */
+    @Test
+    void unansweredInitiationsWhileTheRemoteReportIsAwaitedArePending() {
+        Lab lab = new Lab().clientGetsNoReply();
+        DiagnosisInput in = lab.clientInFleet().withRemote(new DiagnosisInput.RemoteSide(lab.serverDecl, "wgs", null, null));
+        Diagnosis d = DiagnosisEngine.diagnose(in);
+        assertThat(d.reason()).isEqualTo(Reason.DiagnosticPending);
+        assertThat(d.message()).contains("missing: no report from remote node wgs yet");
     }
 
     @Test

@@ -123,6 +123,7 @@ final class Lab {
         Integer listenPort;
         Boolean bound = true;
         Integer mtu = 1420;
+        Boolean up = true;
         final List<String> tunnelAddresses = new ArrayList<>();
         final List<NodeFacts.Address> addresses = new ArrayList<>();
         PeerB peer;
@@ -160,7 +161,7 @@ final class Lab {
                 if (peer != null) {
                     peers.add(peer.build());
                 }
-                ifs.add(new NodeFacts.Interface(ifName, publicKey, listenPort, bound, tunnelAddresses, mtu, true, peers));
+                ifs.add(new NodeFacts.Interface(ifName, publicKey, listenPort, bound, tunnelAddresses, mtu, up, peers));
             }
             List<NodeFacts.ProvokedHandshake> probes = probe == null ? List.of() : List.of(probe);
             return new NodeFacts(name, collected, ifs, addresses, routes, firewall, arrivals, dns, probes, mtuProbes, nat,

@@ -283,6 +283,9 @@ class ReportsToStatusTest {
         assertThat(condition(c, ConditionType.READY).getMessage()).contains("inet filter input handle 7", "51820");
         assertThat(condition(c, ConditionType.HANDSHAKE_SUCCEEDED).getStatus()).isEqualTo("False");
         assertThat(c.getStatus().getRootCause().getRemediation().get(0)).contains("nft delete rule inet filter input handle 7");
+        // Stalled=False is no verdict: a neutral reason, not the root cause
+        assertThat(condition(c, ConditionType.STALLED).getStatus()).isEqualTo("False");
+        assertThat(condition(c, ConditionType.STALLED).getReason()).isEqualTo("NotStalled");
 
         // reconciling again (an unrelated annotation) records no second Event
         edit(p.client(), x -> x.getMetadata().setAnnotations(Map.of("example.com/touch", "1")));

@@ -71,7 +71,11 @@ class WireGuardPeerReconcilerTest {
         assertThat(p.getStatus().getConditions()).extracting(Condition::getType)
                 .containsExactly("Ready", "Reconciling", "Stalled", "HandshakeSucceeded", "ConfigInSync", "TrafficFlowing");
         assertThat(p.getStatus().getConditions()).allSatisfy(c -> {
-            assertThat(c.getReason()).isEqualTo(c.getType().equals("Reconciling") ? "DiagnosisInProgress" : "DiagnosticPending");
+            assertThat(c.getReason()).isEqualTo(switch (c.getType()) {
+                case "Reconciling" -> "DiagnosisInProgress";
+                case "Stalled" -> "NotStalled"; // False: no verdict, so not the root cause either
+                default -> "DiagnosticPending";
+            });
             assertThat(c.getObservedGeneration()).isEqualTo(p.getMetadata().getGeneration());
             assertThat(c.getLastTransitionTime()).isNotBlank();
         });

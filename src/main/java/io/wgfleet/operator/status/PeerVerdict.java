@@ -14,6 +14,13 @@ import java.util.List;
  */
 public record PeerVerdict(List<DesiredCondition> conditions, RootCause rootCause) {
 
+    /**
+     * The reason of {@code Stalled=False}. An abnormal-true condition that is False is no
+     * verdict, so it must not repeat the root cause (kstatus reads only its status; a person
+     * reading {@code Stalled False PublicKeyMismatch} would take it for one).
+     */
+    public static final String NOT_STALLED = "NotStalled";
+
     /** A problem the user must fix in the spec or the fleet; diagnosis cannot proceed. */
     public static PeerVerdict stalled(String reason, String message, List<String> evidence, List<String> remediation) {
         String notDiagnosed = "Not diagnosed: " + message;
@@ -41,7 +48,7 @@ public record PeerVerdict(List<DesiredCondition> conditions, RootCause rootCause
         return new PeerVerdict(List.of(
                 DesiredCondition.unknown(ConditionType.READY, reason, message),
                 DesiredCondition.of(ConditionType.RECONCILING, reconciling, reason, message),
-                DesiredCondition.of(ConditionType.STALLED, false, reason, "Nothing blocks progress."),
+                DesiredCondition.of(ConditionType.STALLED, false, NOT_STALLED, "Nothing blocks progress."),
                 DesiredCondition.unknown(ConditionType.HANDSHAKE_SUCCEEDED, reason, message),
                 DesiredCondition.unknown(ConditionType.CONFIG_IN_SYNC, reason, message),
                 DesiredCondition.unknown(ConditionType.TRAFFIC_FLOWING, reason, message)),
@@ -66,7 +73,7 @@ public record PeerVerdict(List<DesiredCondition> conditions, RootCause rootCause
                 roundInProgress == null
                         ? DesiredCondition.of(ConditionType.RECONCILING, false, "DiagnosisComplete", "The latest diagnosis round is complete.")
                         : DesiredCondition.of(ConditionType.RECONCILING, true, "DiagnosisInProgress", roundInProgress),
-                DesiredCondition.of(ConditionType.STALLED, false, reason.name(), "Nothing blocks diagnosis."),
+                DesiredCondition.of(ConditionType.STALLED, false, NOT_STALLED, "Nothing blocks diagnosis."),
                 condition(ConditionType.HANDSHAKE_SUCCEEDED, d.handshakeSucceeded()),
                 condition(ConditionType.CONFIG_IN_SYNC, d.configInSync()),
                 condition(ConditionType.TRAFFIC_FLOWING, d.trafficFlowing())), rc);
