@@ -263,12 +263,12 @@ class NodeAgentLabTest {
             WireGuardNodeReportSpec next = new NodeAgent(client, client0.runner(), Clock.systemUTC(),
                     AgentOptions.forNode("lab-c").withProbeWait(java.time.Duration.ofSeconds(1))).run().getSpec();
             System.out.printf("[agent] run after SIGKILL: %d ms, %d probe(s), collection errors %s%n",
-                    (System.nanoTime() - started) / 1_000_000, next.getHandshakeProbes().size(),
+                    (System.nanoTime() - started) / 1_000_000, io.wgfleet.agent.ReportProbes.of(next).size(),
                     next.getCollectionErrors().stream().map(e -> e.getSource() + ": " + e.getMessage()).toList());
             assertThat(client0.tryExec("nft", "list", "table", "inet", "wgfleet_probe").succeeded())
                     .as("the next run removed the stale table and its own").isFalse();
             assertThat(client0.exec("nft", "list", "ruleset")).as("the rest of the ruleset").isEqualTo(before);
-            assertThat(next.getHandshakeProbes()).as("the next run still probed").isNotEmpty();
+            assertThat(io.wgfleet.agent.ReportProbes.of(next)).as("the next run still probed").isNotEmpty();
         } finally {
             Files.deleteIfExists(log);
             if (agent.isAlive()) {
