@@ -163,7 +163,7 @@ final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
                 return plain.code() == 200 ? table(bare, plain) : plain;
             }
         }
-        return super.dispatch(request);
+        return WholeWatchEvents.of(super.dispatch(request));
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.wgfleet.api.v1alpha1.HandshakeProbe;
+import io.wgfleet.api.v1alpha1.PeerReport;
 import io.wgfleet.api.v1alpha1.WireGuardNodeReport;
 import io.wgfleet.api.v1alpha1.WireGuardPeer;
 import io.wgfleet.lab.scenario.Scenario;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -125,8 +127,10 @@ class ShippedScenariosIT {
             String client = ScenarioRunner.nodeName(s, "client");
             WireGuardNodeReport report = session.client().resources(WireGuardNodeReport.class).withName(client).get();
             assertThat(report).as("the agent still writes its report").isNotNull();
-            // probes of peers the interface has are nested in their peer lines
-            List<HandshakeProbe> probes = io.wgfleet.agent.ReportProbes.of(report.getSpec());
+            // the agent writes each probe on its peer's line; the top-level list is the older place
+            List<HandshakeProbe> probes = new ArrayList<>(report.getSpec().getHandshakeProbes());
+            report.getSpec().getInterfaces().stream().flatMap(i -> i.getPeers().stream())
+                    .map(PeerReport::getProbe).filter(Objects::nonNull).forEach(probes::add);
             assertThat(probes).as("probes of %s", client).isNotEmpty().allSatisfy(p -> {
                 assertThat(p.getError()).contains("CAP_NET_RAW");
                 assertThat(p.getReplied()).as("no answer is not reported for a ping never sent").isNull();

@@ -191,6 +191,11 @@ class ReportsToStatusTest {
 
     /** wgc on node a initiates to wgs on node b; each declares the other with remotePeerRef. */
     Pair pair(String a, String b) {
+        return pair(a, b, server -> {
+        });
+    }
+
+    Pair pair(String a, String b, java.util.function.Consumer<WireGuardPeer> serverChange) {
         String clientKey = TestKeys.key();
         String serverKey = TestKeys.key();
         WireGuardPeer toServer = peer(ns, "to-server", a, "wg0", "10.77.0.1/32");
@@ -201,6 +206,7 @@ class ReportsToStatusTest {
         WireGuardPeer toClient = peer(ns, "to-client", b, "wg0", "10.77.0.2/32");
         toClient.getSpec().setPublicKey(clientKey);
         toClient.getSpec().setRemotePeerRef(new PeerRef("to-server", null));
+        serverChange.accept(toClient);
         client.resource(toServer).create();
         client.resource(toClient).create();
         return new Pair(toServer, toClient, clientKey, serverKey);
@@ -287,6 +293,63 @@ class ReportsToStatusTest {
                 assertThat(e.getCount()).isEqualTo(1);
             });
         });
+    }
+
+    // --- the other end: undiagnosable declarations, undeclared in-fleet ends ------------
+
+    @Test
+    void aRemoteEndWithAnInvalidSpecDoesNotHoldThisEndBack() {
+        String a = addNode("a");
+        String b = addNode("b");
+        // valid for the schema, rejected by the operator: the probe address is outside AllowedIPs
+        Pair p = pair(a, b, server -> server.getSpec().setProbeAddress("10.99.0.9"));
+        awaitReady(p.server(), "False", "InvalidSpec");
+        Job job = await().atMost(Duration.ofSeconds(15)).until(() -> jobsOf(a), j -> !j.isEmpty()).get(0);
+        agentReports(a, clientSide(a, p, false), job);
+
+        WireGuardPeer c = awaitUntil(p.client(), x -> !"DiagnosticPending".equals(condition(x, ConditionType.READY).getReason())
+                && "False".equals(condition(x, ConditionType.RECONCILING).getStatus()));
+        assertThat(condition(c, ConditionType.READY).getMessage())
+                .contains("Diagnosed from this end only", ns + "/to-client", "invalid spec", "spec.probeAddress");
+        assertThat(c.getStatus().getRootCause().getEvidence().get(0)).contains(ns + "/to-client");
+        assertThat(jobsOf(b)).as("the invalid end's node runs no Job for it").isEmpty();
+    }
+
+    @Test
+    void aRemotePeerRefThatNamesNothingIsSaidAndThisEndIsDiagnosed() {
+        String a = addNode("a");
+        WireGuardPeer p = clientPeer("to-server", a, TestKeys.key());
+        p.getSpec().setRemotePeerRef(new PeerRef("nobody", null));
+        client.resource(p).create();
+        agentReports(a, healthyClient(a, p), awaitJobs(a, 1).get(0));
+
+        WireGuardPeer c = awaitReady(p, "True", "Connected");
+        assertThat(condition(c, ConditionType.READY).getMessage()).contains("spec.remotePeerRef names " + ns + "/nobody", "does not exist");
+    }
+
+    @Test
+    void anUndeclaredRemoteEndIsFoundByItsNodeAddressAndCorrelated() {
+        String a = addNode("a");
+        String b = "b-" + tag;
+        io.fabric8.kubernetes.api.model.Node nodeB = node(b, Map.of("site", tag));
+        nodeB.setStatus(new io.fabric8.kubernetes.api.model.NodeStatusBuilder()
+                .addNewAddress().withType("InternalIP").withAddress("192.0.2.1").endAddress().build());
+        client.nodes().resource(nodeB).create();
+        // only this end is declared: no remotePeerRef, no WireGuardPeer on node b
+        String clientKey = TestKeys.key();
+        String serverKey = TestKeys.key();
+        WireGuardPeer toServer = clientPeer("to-server", a, serverKey);
+        client.resource(toServer).create();
+        Pair keys = new Pair(toServer, null, clientKey, serverKey);
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(jobs()).extracting(this::jobNode)
+                .as("the round runs on this end's node and on the node the endpoint belongs to").containsExactlyInAnyOrder(a, b));
+        agentReports(a, clientSide(a, keys, false), jobsOf(a).get(0));
+        agentReports(b, serverSide(b, keys, false, true), jobsOf(b).get(0));
+
+        WireGuardPeer c = awaitReady(toServer, "False", "UDPPortBlocked");
+        assertThat(condition(c, ConditionType.READY).getMessage()).contains("Remote end found", "192.0.2.1:51820", "node " + b);
+        assertThat(c.getStatus().getRootCause().getEvidence()).anySatisfy(e -> assertThat(e).contains("node " + b));
     }
 
     @Test

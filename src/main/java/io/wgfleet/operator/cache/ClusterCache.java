@@ -53,6 +53,10 @@ public class ClusterCache implements ClusterView {
     static final String HOST_INDEX = "by-host";
     /** namespace/name of the peer's remotePeerRef. */
     static final String REMOTE_INDEX = "by-remote";
+    /** The address of the peer's endpoint when it is an IP literal (canonical form). */
+    static final String ENDPOINT_ADDRESS_INDEX = "by-endpoint-address";
+    /** A node's addresses: its Node status, and the interface addresses of its last report. */
+    static final String ADDRESS_INDEX = "by-address";
     static final String SELECTED = "*";
     static final String NODE_INDEX = "by-node";
     static final String NODES_SOURCE = "nodes";
@@ -71,6 +75,7 @@ public class ClusterCache implements ClusterView {
     private record Validity(Long generation, boolean valid) {
     }
 
+    private final SpecOnlyStore fleetStore = new SpecOnlyStore();
     private volatile InformerEventSource<Node, WireGuardPeer> nodes;
     private volatile InformerEventSource<WireGuardNodeReport, WireGuardPeer> reports;
     private volatile InformerEventSource<WireGuardPeer, WireGuardPeer> fleetPeers;
@@ -93,6 +98,7 @@ public class ClusterCache implements ClusterView {
                 .withOnUpdateFilter((next, prev) -> !Objects.equals(next.getMetadata().getLabels(), prev.getMetadata().getLabels()))
                 .withSecondaryToPrimaryMapper(node -> peersAffectedBy(node.getMetadata().getName(), node))
                 .build(), context);
+        nodes.addIndexers(Map.of(ADDRESS_INDEX, ClusterCache::nodeAddresses));
 
         // A new report from a node is new evidence for the peers it hosts and their remote ends.
         reports = new InformerEventSource<>(InformerEventSourceConfiguration.from(WireGuardNodeReport.class, WireGuardPeer.class)
@@ -101,6 +107,7 @@ public class ClusterCache implements ClusterView {
                 .withSecondaryToPrimaryMapper(report -> ReportParts.isContinuation(report) ? Set.of()
                         : peersAffectedBy(report.getMetadata().getName(), null))
                 .build(), context);
+        reports.addIndexers(Map.of(ADDRESS_INDEX, ClusterCache::reportAddresses));
 
         // Duplicate keys and overlapping AllowedIPs involve two peers on one node and
         // interface: a spec change of one re-evaluates the others it now collides with, and
@@ -111,7 +118,7 @@ public class ClusterCache implements ClusterView {
         fleetPeers = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(WireGuardPeer.class, WireGuardPeer.class)
                         .withName(PEERS_SOURCE)
-                        .withItemStore(new SpecOnlyStore())
+                        .withItemStore(fleetStore)
                         .withOnUpdateFilter((next, prev) -> !Objects.equals(next.getMetadata().getGeneration(),
                                 prev.getMetadata().getGeneration()))
                         .withOnDeleteFilter((peer, unknown) -> {
@@ -125,7 +132,8 @@ public class ClusterCache implements ClusterView {
         fleetPeers.addIndexers(Map.of(
                 NODE_INTERFACE_INDEX, ClusterCache::nodeInterfaceKeys,
                 HOST_INDEX, p -> p.getSpec() == null ? List.of() : List.of(hostKey(p)),
-                REMOTE_INDEX, ClusterCache::remoteKeys));
+                REMOTE_INDEX, ClusterCache::remoteKeys,
+                ENDPOINT_ADDRESS_INDEX, ClusterCache::endpointAddress));
 
         // A Job that finishes (or disappears unfinished) answers its node's round. A Job
         // being created or starting changes no peer's status; freed slots are the round
@@ -166,6 +174,39 @@ public class ClusterCache implements ClusterView {
             return List.of();
         }
         return List.of(PeerRefs.refNamespace(p, ref) + "/" + ref.getName());
+    }
+
+    static List<String> endpointAddress(WireGuardPeer p) {
+        String address = p.getSpec() == null ? null : Addresses.ofEndpoint(p.getSpec().getEndpoint());
+        return address == null ? List.of() : List.of(address);
+    }
+
+    static List<String> nodeAddresses(Node n) {
+        if (n.getStatus() == null || n.getStatus().getAddresses() == null) {
+            return List.of();
+        }
+        return n.getStatus().getAddresses().stream().map(a -> Addresses.canonical(a.getAddress())).filter(Objects::nonNull)
+                .distinct().toList();
+    }
+
+    static List<String> reportAddresses(WireGuardNodeReport r) {
+        if (ReportParts.isContinuation(r) || r.getSpec() == null || r.getSpec().getAddresses() == null) {
+            return List.of();
+        }
+        return r.getSpec().getAddresses().stream().map(a -> Addresses.canonical(a.getAddress())).filter(Objects::nonNull)
+                .distinct().toList();
+    }
+
+    /**
+     * The nodes that have {@code address}, by their Node status or their last report; a
+     * report outlives its node, so only reports of nodes that still exist count.
+     */
+    public Set<String> nodesWithAddress(String address) {
+        Set<String> out = new java.util.TreeSet<>();
+        nodes.byIndex(ADDRESS_INDEX, address).forEach(n -> out.add(n.getMetadata().getName()));
+        reports.byIndex(ADDRESS_INDEX, address).stream().map(r -> r.getMetadata().getName())
+                .filter(n -> node(n).isPresent()).forEach(out::add);
+        return out;
     }
 
     public List<Node> nodes() {
@@ -244,13 +285,31 @@ public class ClusterCache implements ClusterView {
         return new ArrayList<>(out.values());
     }
 
-    /** The in-fleet remote end of the peer when it names one and that one's spec is valid. */
+    /** The peer as the fleet-peers cache holds it (spec only); empty before its event arrived. */
+    public Optional<WireGuardPeer> fleetPeer(WireGuardPeer peer) {
+        return fleetPeers.get(ResourceID.fromResource(peer));
+    }
+
+    /**
+     * A count that moves whenever a peer joins or leaves the group of {@code node} and
+     * {@code interfaceName}, or changes its spec; also for the selector-placed group ({@code *}).
+     */
+    public long groupChanges(String node, String interfaceName) {
+        return fleetStore.groupChanges(node + "/" + interfaceName);
+    }
+
+    /** Whether any peer placed by a nodeSelector uses {@code interfaceName}. */
+    public boolean selectorPlacedOn(String interfaceName) {
+        return !fleetPeers.byIndex(NODE_INTERFACE_INDEX, SELECTED + "/" + interfaceName).isEmpty();
+    }
+
+    /** The WireGuardPeer the peer's remotePeerRef names, valid or not; empty when it names none or none exists. */
     public Optional<WireGuardPeer> remotePeer(WireGuardPeer peer) {
         PeerRef ref = peer.getSpec().getRemotePeerRef();
         if (ref == null || ref.getName() == null) {
             return Optional.empty();
         }
-        return fleetPeers.get(new ResourceID(ref.getName(), PeerRefs.refNamespace(peer, ref))).filter(this::valid);
+        return fleetPeers.get(new ResourceID(ref.getName(), PeerRefs.refNamespace(peer, ref)));
     }
 
     /** Whether the peer's spec is valid, remembered per generation. */
@@ -296,12 +355,21 @@ public class ClusterCache implements ClusterView {
         return out;
     }
 
-    /** Peers hosted on the node, and the peers whose remote end is one of those. */
+    /**
+     * Peers hosted on the node, the peers whose remote end is one of those, and the peers whose
+     * endpoint is one of the node's addresses (an undeclared remote end found by its address).
+     */
     private Set<ResourceID> peersAffectedBy(String nodeName, Node node) {
         Set<ResourceID> out = new HashSet<>();
         for (WireGuardPeer p : hostedBy(nodeName, node)) {
             out.add(ResourceID.fromResource(p));
             fleetPeers.byIndex(REMOTE_INDEX, PeerRefs.id(p)).forEach(r -> out.add(ResourceID.fromResource(r)));
+        }
+        Node n = node != null ? node : node(nodeName).orElse(null);
+        Set<String> addresses = new HashSet<>(n == null ? List.of() : nodeAddresses(n));
+        reports.get(new ResourceID(nodeName)).ifPresent(r -> addresses.addAll(reportAddresses(r)));
+        for (String a : addresses) {
+            fleetPeers.byIndex(ENDPOINT_ADDRESS_INDEX, a).forEach(p -> out.add(ResourceID.fromResource(p)));
         }
         return out;
     }

@@ -17,6 +17,7 @@ import io.wgfleet.operator.status.ConditionType;
 import io.wgfleet.operator.SpecValidator;
 import io.wgfleet.operator.cache.ClusterCache;
 import io.wgfleet.operator.report.PeerDiagnoser;
+import io.wgfleet.operator.report.RemoteEnd;
 import io.wgfleet.operator.round.PlannedRound;
 import io.wgfleet.operator.round.RoundCoordinator;
 import io.wgfleet.operator.publish.StatusPublisher;
@@ -28,7 +29,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,17 +56,20 @@ public class WireGuardPeerReconciler implements Reconciler<WireGuardPeer> {
     private final ClusterCache cache;
     private final Prechecks prechecks;
     private final RoundCoordinator rounds;
+    private final RemoteEnds remoteEnds;
     private final PeerDiagnoser diagnoser;
     private final StatusPublisher publisher;
     private final StatusWriter writer;
 
     @Inject
     public WireGuardPeerReconciler(Clock clock, ClusterCache cache, Prechecks prechecks, RoundCoordinator rounds,
-                                   PeerDiagnoser diagnoser, StatusPublisher publisher, StatusWriter writer) {
+                                   RemoteEnds remoteEnds, PeerDiagnoser diagnoser, StatusPublisher publisher,
+                                   StatusWriter writer) {
         this.clock = clock;
         this.cache = cache;
         this.prechecks = prechecks;
         this.rounds = rounds;
+        this.remoteEnds = remoteEnds;
         this.diagnoser = diagnoser;
         this.publisher = publisher;
         this.writer = writer;
@@ -131,16 +134,20 @@ public class WireGuardPeerReconciler implements Reconciler<WireGuardPeer> {
         return sameRound || round.acceptsEarlierEvidence();
     }
 
-    /** Plans the round, asks for its Jobs, and diagnoses from whatever the nodes have reported for it. */
+    /**
+     * Plans the round, asks for its Jobs, and diagnoses from whatever the nodes have reported
+     * for it. The remote end's node joins the round when the remote end is in the fleet.
+     */
     private Diagnosed diagnose(WireGuardPeer peer, WireGuardPeerStatus previous, List<String> targetNodes, Instant now) {
         Duration interval = SpecValidator.interval(peer.getSpec());
-        Optional<WireGuardPeer> remote = cache.remotePeer(peer);
-        List<String> remoteNodes = remote.map(r -> cache.targetNodes(r.getSpec())).orElse(List.of());
+        RemoteEnd remote = remoteEnds.of(peer, targetNodes);
         List<String> roundNodes = new ArrayList<>(targetNodes);
-        remoteNodes.stream().limit(1).forEach(roundNodes::add);
+        if (remote.inFleet() && !roundNodes.contains(remote.node())) {
+            roundNodes.add(remote.node());
+        }
 
         PlannedRound round = rounds.begin(peer, previous, roundNodes, interval, now);
-        PeerDiagnoser.Outcome outcome = diagnoser.diagnose(peer, targetNodes, remote.orElse(null), remoteNodes, round,
+        PeerDiagnoser.Outcome outcome = diagnoser.diagnose(peer, targetNodes, remote, round,
                 n -> cache.report(n).orElse(null), n -> rounds.status(n, round.requestedAt()), now, rounds.staleAfter(interval));
         return new Diagnosed(round, interval, outcome);
     }

@@ -51,19 +51,20 @@ public class PeerDiagnoser {
         this.metrics = metrics;
     }
 
-    public Outcome diagnose(WireGuardPeer peer, List<String> targetNodes, WireGuardPeer remote, List<String> remoteNodes,
-                            PlannedRound round, Function<String, WireGuardNodeReport> reports,
+    public Outcome diagnose(WireGuardPeer peer, List<String> targetNodes, RemoteEnd remote, PlannedRound round, Function<String, WireGuardNodeReport> reports,
                             Function<String, NodeRound> roundState, Instant now, Duration staleAfter) {
         String ns = peer.getMetadata().getNamespace();
         DeclaredPeer declared = ReportMapper.toDeclaredPeer(ns, peer.getMetadata().getName(), peer.getSpec());
 
         List<String> waiting = new ArrayList<>();
         DiagnosisInput.RemoteSide remoteSide = null;
-        if (remote != null && !remoteNodes.isEmpty()) {
-            String rn = remoteNodes.get(0);
+        if (remote.inFleet()) {
+            String rn = remote.node();
             Evidence e = evidence(rn, reports.apply(rn), round, roundState, waiting, this::facts);
-            remoteSide = new DiagnosisInput.RemoteSide(
-                    ReportMapper.toDeclaredPeer(remote.getMetadata().getNamespace(), remote.getMetadata().getName(), remote.getSpec()),
+            WireGuardPeer r = remote.declared();
+            // an undeclared remote end has no declaration: the engine finds its interface by the keys
+            remoteSide = new DiagnosisInput.RemoteSide(r == null ? null
+                    : ReportMapper.toDeclaredPeer(r.getMetadata().getNamespace(), r.getMetadata().getName(), r.getSpec()),
                     rn, e.facts(), e.failure());
         }
 
@@ -88,7 +89,13 @@ public class PeerDiagnoser {
         String inProgress = waiting.isEmpty() ? null
                 : "Diagnosis round (" + round.trigger() + ") requested at " + round.requestedAt() + " is waiting for "
                         + String.join(", ", waiting) + ".";
-        return new Outcome(PeerVerdict.fromDiagnosis(summary, inProgress), nodeStatus,
+        PeerVerdict verdict = PeerVerdict.fromDiagnosis(summary, inProgress);
+        if (remote.problem() != null) {
+            verdict = verdict.withRemoteNote("Diagnosed from this end only: " + remote.problem() + ".");
+        } else if (remote.foundBy() != null) {
+            verdict = verdict.withRemoteNote("Remote end found: " + remote.foundBy() + ".");
+        }
+        return new Outcome(verdict, nodeStatus,
                 newest == null ? null : newest.toString(), inProgress);
     }
 

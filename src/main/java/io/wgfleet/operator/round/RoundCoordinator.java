@@ -18,9 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * Diagnostic rounds: plans each peer's round, at most one Job per node per round, a bounded
@@ -43,7 +41,7 @@ public class RoundCoordinator {
     private final RoundState state;
     private final RoundConcurrency concurrency;
     /** On-demand requests waiting for their node's Job, node -> request tokens: the Job carries them. */
-    private final Map<String, java.util.Set<String>> pendingRequests = new java.util.HashMap<>();
+    private final java.util.Map<String, java.util.Set<String>> pendingRequests = new java.util.HashMap<>();
 
     @Inject
     public RoundCoordinator(Clock clock, OperatorConfig config, JobLauncher launcher, ClusterView cluster, JobMetrics metrics) {
@@ -77,21 +75,18 @@ public class RoundCoordinator {
         PlannedRound round = adoptStarted(RoundPlanner.plan(peer, previousRound, previousComplete, interval, now), peer, previousAt,
                 roundNodes, interval, now);
         concurrency.sawRound(roundNodes, interval, now);
-        Map<String, List<String>> peersByNode = new TreeMap<>();
         String token = RoundPlanner.REQUESTED.equals(round.trigger()) && round.handledRequest() != null && round.requestedAt().equals(now)
                 ? DiagnosticJobs.requestToken(key(peer), round.handledRequest()) : null;
-        synchronized (this) {
-            for (String n : roundNodes) {
-                // the node's peer list only when a Job is still to start: most reconciles of a round find it started
-                if (needsJob(n, round.requestedAt())) {
-                    peersByNode.put(n, cluster.peersOnNode(n));
-                    if (token != null) {
+        if (token != null) {
+            synchronized (this) {
+                for (String n : roundNodes) {
+                    if (needsJob(n, round.requestedAt())) {
                         pendingRequests.computeIfAbsent(n, k -> new java.util.TreeSet<>()).add(token);
                     }
                 }
             }
         }
-        request(peersByNode, round.requestedAt(), !RoundPlanner.INTERVAL.equals(round.trigger()));
+        request(roundNodes, round.requestedAt(), !RoundPlanner.INTERVAL.equals(round.trigger()));
         return round;
     }
 
@@ -188,22 +183,17 @@ public class RoundCoordinator {
     }
 
     /**
-     * Asks for a round, requested at {@code since}, on every node of the map (node -> the
-     * peers its agent should probe). Nodes already covered by a Job started at or after
-     * {@code since} are left alone, so calling this on every reconcile is harmless.
+     * Asks for a round, requested at {@code since}, on {@code nodes}. Nodes already covered
+     * by a Job started at or after {@code since} are left alone, so calling this on every
+     * reconcile is harmless. The peers a Job probes are the node's peers when it starts.
      */
-    public void request(Map<String, List<String>> peersByNode, Instant since) {
-        request(peersByNode, since, false);
+    public void request(Collection<String> nodes, Instant since) {
+        request(nodes, since, false);
     }
 
-    /** As {@link #request(Map, Instant)}; an urgent round (someone waits for it) starts before routine ones. */
-    public synchronized void request(Map<String, List<String>> peersByNode, Instant since, boolean urgent) {
-        Map<String, List<String>> needed = new TreeMap<>();
-        peersByNode.forEach((node, peers) -> {
-            if (needsJob(node, since)) {
-                needed.put(node, peers);
-            }
-        });
+    /** As {@link #request(Collection, Instant)}; an urgent round (someone waits for it) starts before routine ones. */
+    public synchronized void request(Collection<String> nodes, Instant since, boolean urgent) {
+        List<String> needed = nodes.stream().filter(node -> needsJob(node, since)).distinct().toList();
         if (needed.isEmpty()) {
             return;
         }
@@ -229,35 +219,35 @@ public class RoundCoordinator {
         }
     }
 
-    private int start(Map<String, List<String>> peersByNode) {
+    private int start(List<String> nodes) {
         Instant now = clock.instant();
         int started = 0;
-        for (Map.Entry<String, List<String>> e : peersByNode.entrySet()) {
-            Optional<Node> node = cluster.node(e.getKey());
+        for (String name : nodes) {
+            Optional<Node> node = cluster.node(name);
             if (node.isEmpty()) {
                 continue;
             }
-            java.util.Set<String> requests = pendingRequests.remove(e.getKey());
-            JobLauncher.Launch launch = launcher.launch(node.get(), e.getValue(), now, requests == null ? List.of() : requests);
+            java.util.Set<String> requests = pendingRequests.remove(name);
+            JobLauncher.Launch launch = launcher.launch(node.get(), cluster.peersOnNode(name), now,
+                    requests == null ? List.of() : requests);
             if (requests != null && launch.outcome() == JobLauncher.Outcome.FAILED) {
-                pendingRequests.put(e.getKey(), requests);
+                pendingRequests.put(name, requests);
             }
             switch (launch.outcome()) {
                 case CREATED -> {
-                    state.launched(e.getKey(), launch.jobName(), now);
+                    state.launched(name, launch.jobName(), now);
                     started++;
                 }
                 // the same round created a moment ago
-                case ALREADY_EXISTS -> state.launched(e.getKey(), launch.jobName(), now);
+                case ALREADY_EXISTS -> state.launched(name, launch.jobName(), now);
                 // perhaps stored although the answer was an error: taken as started until the
                 // cache shows it or RoundState gives up waiting for it, instead of a second Job now
                 case UNKNOWN -> {
-                    state.launched(e.getKey(), null, now);
+                    state.launched(name, null, now);
                     // and asked again once that wait is over: a no-op if the Job was stored after all
-                    Map<String, List<String>> again = Map.of(e.getKey(), e.getValue());
                     launcher.later(RoundState.NOT_YET_CACHED_FOR_AT_MOST.plusSeconds(1), () -> {
                         drain();
-                        request(again, now, true);
+                        request(List.of(name), now, true);
                     });
                 }
                 case FAILED -> {

@@ -4,20 +4,22 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 
 /**
  * Round requests waiting for their Jobs, oldest first. Requests for the same set of nodes
- * merge into one batch (their peers join, the latest request time wins); a batch starts
- * whole or waits, never before its gather delay. Holds no Jobs and talks to no API server.
+ * merge into one batch (the latest request time wins); a batch starts whole or waits, never
+ * before its gather delay. It holds nodes, not their peers: which peers a node's Job probes
+ * is decided when the Job starts, so a request costs the same on a node of 5,000 peers as on
+ * a node of one. Holds no Jobs and talks to no API server.
  */
 final class RoundQueue {
 
@@ -26,11 +28,11 @@ final class RoundQueue {
 
     /** Starts the Jobs of one batch's nodes; answers how many it started. */
     interface Starter {
-        int start(Map<String, List<String>> peersByNode);
+        int start(List<String> nodes);
     }
 
     private static final class Batch {
-        final Map<String, Set<String>> peersByNode = new TreeMap<>();
+        final Set<String> nodes = new TreeSet<>();
         Instant since;
         /** Someone waits for this round (first diagnosis, spec change, on-demand): it goes before routine re-checks. */
         boolean urgent;
@@ -59,18 +61,18 @@ final class RoundQueue {
     }
 
     /**
-     * Queues a round requested at {@code since} on the nodes of the map (node -> peers to probe).
+     * Queues a round requested at {@code since} on {@code nodes}.
      *
      * @return true when this opened a new batch, which is due after the gather delay
      */
-    boolean offer(Map<String, List<String>> peersByNode, Instant since) {
-        return offer(peersByNode, since, false);
+    boolean offer(Collection<String> nodes, Instant since) {
+        return offer(nodes, since, false);
     }
 
     /** @param urgent someone waits for this round: it goes before routine re-checks */
-    boolean offer(Map<String, List<String>> peersByNode, Instant since, boolean urgent) {
+    boolean offer(Collection<String> nodes, Instant since, boolean urgent) {
         Instant now = clock.instant();
-        Set<String> key = new TreeSet<>(peersByNode.keySet());
+        Set<String> key = new TreeSet<>(nodes);
         Batch batch = batches.get(key);
         boolean opened = batch == null;
         if (opened) {
@@ -78,7 +80,7 @@ final class RoundQueue {
             batches.put(key, batch);
         }
         Batch b = batch;
-        peersByNode.forEach((node, peers) -> b.peersByNode.computeIfAbsent(node, k -> new TreeSet<>()).addAll(peers));
+        b.nodes.addAll(key);
         if (since.isAfter(b.since)) {
             b.since = since;
         }
@@ -107,7 +109,7 @@ final class RoundQueue {
                 batches.remove(entry.getKey());
                 continue;
             }
-            List<String> toStart = b.peersByNode.keySet().stream().filter(n -> needsJob.test(n, b.since)).toList();
+            List<String> toStart = b.nodes.stream().filter(n -> needsJob.test(n, b.since)).toList();
             if (toStart.isEmpty()) {
                 batches.remove(entry.getKey());
                 continue;
@@ -118,9 +120,7 @@ final class RoundQueue {
             if (running + toStart.size() > maxConcurrent && running > 0) {
                 break;
             }
-            Map<String, List<String>> start = new TreeMap<>();
-            toStart.forEach(n -> start.put(n, new ArrayList<>(b.peersByNode.get(n))));
-            running += starter.start(start);
+            running += starter.start(toStart);
             batches.remove(entry.getKey());
         }
     }
@@ -130,12 +130,12 @@ final class RoundQueue {
     }
 
     boolean isWaiting(String node) {
-        return batches.values().stream().anyMatch(b -> b.peersByNode.containsKey(node));
+        return batches.values().stream().anyMatch(b -> b.nodes.contains(node));
     }
 
     Set<String> waitingNodes() {
         Set<String> out = new TreeSet<>();
-        batches.values().forEach(b -> out.addAll(b.peersByNode.keySet()));
+        batches.values().forEach(b -> out.addAll(b.nodes));
         return out;
     }
 }

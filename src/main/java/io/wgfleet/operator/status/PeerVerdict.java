@@ -85,6 +85,20 @@ public record PeerVerdict(List<DesiredCondition> conditions, RootCause rootCause
         return rc;
     }
 
+    /**
+     * This verdict with a note about the remote end: first in the evidence, and after the
+     * message of Ready and of the root cause (how the remote was found, or why it was left out).
+     */
+    public PeerVerdict withRemoteNote(String note) {
+        List<DesiredCondition> noted = conditions.stream().map(c -> c.type() == ConditionType.READY
+                ? new DesiredCondition(c.type(), c.status(), c.reason(), c.message() + " " + note) : c).toList();
+        RootCause rc = rootCause(rootCause.getReason(), rootCause.getMessage() + " " + note, List.of(), rootCause.getRemediation());
+        rc.getEvidence().add(note);
+        rc.getEvidence().addAll(rootCause.getEvidence());
+        rc.setAdditionalFindings(rootCause.getAdditionalFindings());
+        return new PeerVerdict(noted, rc);
+    }
+
     public String reason() {
         return rootCause.getReason();
     }

@@ -114,7 +114,7 @@ class RoundCoordinatorTest {
     @Test
     void oneJobPerNodePerRoundHoweverManyPeersAsk() {
         for (int i = 0; i < 50; i++) {
-            rounds.request(Map.of("n0", List.of("ns/p" + i)), now);
+            rounds.request(List.of("n0"), now);
         }
         assertThat(jobs()).hasSize(1);
         assertThat(started).isEqualTo(1);
@@ -124,7 +124,7 @@ class RoundCoordinatorTest {
     @Test
     void theConcurrencyBoundHoldsAndTheQueueDrainsAsJobsFinish() {
         for (int i = 0; i < 10; i++) {
-            rounds.request(Map.of("n" + i, List.of("ns/p" + i)), now);
+            rounds.request(List.of("n" + i), now);
         }
         assertThat(jobs()).hasSize(3);
         assertThat(rounds.status("n9", now).state()).isEqualTo(NodeRound.State.QUEUED);
@@ -142,11 +142,9 @@ class RoundCoordinatorTest {
 
     @Test
     void bothEndsOfATunnelStartTogetherOrNotAtAll() {
-        rounds.request(Map.of("n0", List.of("a")), now);
-        rounds.request(Map.of("n1", List.of("b")), now);
-        Map<String, List<String>> pair = new LinkedHashMap<>();
-        pair.put("n2", List.of("x"));
-        pair.put("n3", List.of("y"));
+        rounds.request(List.of("n0"), now);
+        rounds.request(List.of("n1"), now);
+        List<String> pair = List.of("n2", "n3");
         rounds.request(pair, now); // only one slot left: the pair waits rather than splitting
         assertThat(jobs()).hasSize(2);
 
@@ -158,7 +156,7 @@ class RoundCoordinatorTest {
 
     @Test
     void aJobFromBeforeTheRequestDoesNotAnswerIt() {
-        rounds.request(Map.of("n0", List.of("a")), now);
+        rounds.request(List.of("n0"), now);
         finish("n0", "Complete");
         Instant later = now.plusSeconds(1);
         assertThat(rounds.status("n0", later).state()).isEqualTo(NodeRound.State.QUEUED);
@@ -167,7 +165,7 @@ class RoundCoordinatorTest {
 
     @Test
     void aDeletedNodeFailsItsRunningRoundNamingTheNode() {
-        rounds.request(Map.of("n5", List.of("a")), now);
+        rounds.request(List.of("n5"), now);
         client.nodes().withName("n5").delete();
         assertThat(rounds.status("n5", now).state()).isEqualTo(NodeRound.State.FAILED);
         assertThat(rounds.status("n5", now).detail()).contains("node n5 was deleted");
@@ -175,8 +173,8 @@ class RoundCoordinatorTest {
 
     @Test
     void eachFinishedJobIsCountedOnceHoweverOftenItIsLookedAt() {
-        rounds.request(Map.of("n0", List.of("a")), now);
-        rounds.request(Map.of("n1", List.of("b")), now);
+        rounds.request(List.of("n0"), now);
+        rounds.request(List.of("n1"), now);
         finish("n0", "Complete");
         finish("n1", "Failed");
         for (int i = 0; i < 3; i++) {
@@ -203,7 +201,7 @@ class RoundCoordinatorTest {
     @Test
     void afterARestartAFirstRoundAdoptsTheJobThePreviousOperatorStartedForIt() {
         peersOnNode.put("n0", List.of("ns/a", "ns/b"));
-        rounds.request(Map.of("n0", List.of("ns/a", "ns/b")), now); // the previous operator, killed before it wrote a status
+        rounds.request(List.of("n0"), now); // the previous operator, killed before it wrote a status
         Instant later = now.plusSeconds(3);
         RoundCoordinator fresh = restarted(later);
         PlannedRound round = fresh.begin(peer("a", now.minusSeconds(20), 1), null, List.of("n0"), java.time.Duration.ofMinutes(5), later);
@@ -214,7 +212,8 @@ class RoundCoordinatorTest {
 
     @Test
     void aJobThatDoesNotProbeThePeerOrPredatesItIsNotAdopted() {
-        rounds.request(Map.of("n0", List.of("ns/a")), now);
+        peersOnNode.put("n0", List.of("ns/a"));
+        rounds.request(List.of("n0"), now);
         peersOnNode.put("n0", List.of("ns/a", "ns/late"));
         Instant later = now.plusSeconds(3);
         RoundCoordinator fresh = restarted(later);
@@ -226,7 +225,7 @@ class RoundCoordinatorTest {
     @Test
     void aSpecChangeIsNotAnsweredByAJobFromBeforeIt() {
         peersOnNode.put("n0", List.of("ns/a"));
-        rounds.request(Map.of("n0", List.of("ns/a")), now);
+        rounds.request(List.of("n0"), now);
         Instant later = now.plusSeconds(3);
         RoundCoordinator fresh = restarted(later);
         PlannedRound round = fresh.begin(peer("a", now.minusSeconds(20), 2), null, List.of("n0"), java.time.Duration.ofMinutes(5), later);
@@ -245,7 +244,7 @@ class RoundCoordinatorTest {
         previous.setGeneration(1L);
         previous.setComplete(true);
         done.setDiagnosisRound(previous);
-        rounds.request(Map.of("n0", List.of("ns/a")), now); // the re-check the previous leader started; never written
+        rounds.request(List.of("n0"), now); // the re-check the previous leader started; never written
         finish("n0", "Failed"); // answered
         Instant later = now.plusSeconds(4);
         PlannedRound round = restarted(later).begin(peer("a", now.minusSeconds(600), 1), done, List.of("n0"), interval, later);
@@ -264,7 +263,7 @@ class RoundCoordinatorTest {
             RoundCoordinator r = new RoundCoordinator(Clock.fixed(now, ZoneOffset.UTC), failing, cluster, counting, 3,
                     java.time.Duration.ZERO, java.time.Duration.ofSeconds(60));
             for (int i = 0; i < 5; i++) {
-                r.request(Map.of("n0", List.of("ns/a")), now);
+                r.request(List.of("n0"), now);
             }
             assertThat(createFailed).as("one create, its outcome unknown, then waiting for the cache").isEqualTo(1);
             assertThat(r.status("n0", now).state()).isEqualTo(NodeRound.State.RUNNING);

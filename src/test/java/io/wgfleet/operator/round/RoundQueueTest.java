@@ -21,7 +21,7 @@ class RoundQueueTest {
 
     MutableClock clock;
     RoundQueue queue;
-    List<Map<String, List<String>>> started;
+    List<List<String>> started;
     Map<String, Instant> askedSince;
     Set<String> covered;
     Set<String> busy;
@@ -48,19 +48,19 @@ class RoundQueueTest {
     }
 
     @Test
-    void repeatedRequestsForOneNodeSetMergeTheirPeersAndTheLatestRequestTimeWins() {
-        assertThat(queue.offer(Map.of("n1", List.of("ns/b", "ns/a")), T0)).isTrue();
-        assertThat(queue.offer(Map.of("n1", List.of("ns/a", "ns/c")), T0.plusSeconds(2))).isFalse();
+    void repeatedRequestsForOneNodeSetMergeAndTheLatestRequestTimeWins() {
+        assertThat(queue.offer(List.of("n1"), T0)).isTrue();
+        assertThat(queue.offer(List.of("n1"), T0.plusSeconds(2))).isFalse();
         clock.advance(GATHER);
         drain(0, 10);
-        assertThat(started).containsExactly(Map.of("n1", List.of("ns/a", "ns/b", "ns/c")));
+        assertThat(started).containsExactly(List.of("n1"));
         assertThat(askedSince.get("n1")).isEqualTo(T0.plusSeconds(2));
         assertThat(queue.isEmpty()).isTrue();
     }
 
     @Test
     void aBatchWaitsForItsGatherDelay() {
-        queue.offer(Map.of("n1", List.of("a")), T0);
+        queue.offer(List.of("n1"), T0);
         clock.advance(GATHER.minusMillis(1));
         drain(0, 10);
         assertThat(started).isEmpty();
@@ -75,51 +75,49 @@ class RoundQueueTest {
 
     @Test
     void aBatchStartsWholeWithinTheBoundOrWaitsAndOlderBatchesGoFirst() {
-        Map<String, List<String>> pair = new LinkedHashMap<>();
-        pair.put("n2", List.of("x"));
-        pair.put("n3", List.of("y"));
+        List<String> pair = List.of("n2", "n3");
         queue.offer(pair, T0);
-        queue.offer(Map.of("n4", List.of("z")), T0);
+        queue.offer(List.of("n4"), T0);
         clock.advance(GATHER);
 
         drain(2, 3); // one slot: the pair does not split, and the single one behind it waits its turn
         assertThat(started).isEmpty();
 
         drain(1, 3); // room for the pair; then none for the single one
-        assertThat(started).containsExactly(Map.of("n2", List.of("x"), "n3", List.of("y")));
+        assertThat(started).containsExactly(List.of("n2", "n3"));
 
         drain(2, 3);
-        assertThat(started).last().isEqualTo(Map.of("n4", List.of("z")));
+        assertThat(started).last().isEqualTo(List.of("n4"));
     }
 
     @Test
     void aBatchBiggerThanTheBoundStillStartsWhenNothingRuns() {
-        queue.offer(Map.of("n1", List.of("a"), "n2", List.of("b"), "n3", List.of("c")), T0);
+        queue.offer(List.of("n1", "n2", "n3"), T0);
         clock.advance(GATHER);
         drain(0, 2);
-        assertThat(started).singleElement().satisfies(b -> assertThat(b).containsOnlyKeys("n1", "n2", "n3"));
+        assertThat(started).singleElement().satisfies(b -> assertThat(b).containsExactly("n1", "n2", "n3"));
     }
 
     @Test
     void aBatchOnABusyNodeWaitsWithoutHoldingUpTheOthers() {
-        queue.offer(Map.of("n1", List.of("a")), T0);
-        queue.offer(Map.of("n2", List.of("b")), T0);
+        queue.offer(List.of("n1"), T0);
+        queue.offer(List.of("n2"), T0);
         busy.add("n1");
         clock.advance(GATHER);
         drain(0, 10);
-        assertThat(started).containsExactly(Map.of("n2", List.of("b")));
+        assertThat(started).containsExactly(List.of("n2"));
         assertThat(queue.waitingNodes()).containsExactly("n1");
     }
 
     @Test
     void nodesThatAlreadyHaveTheirJobLeaveTheBatchAndACoveredBatchIsDropped() {
-        queue.offer(Map.of("n1", List.of("a"), "n2", List.of("b")), T0);
+        queue.offer(List.of("n1", "n2"), T0);
         covered.add("n1");
         clock.advance(GATHER);
         drain(0, 10);
-        assertThat(started).containsExactly(Map.of("n2", List.of("b")));
+        assertThat(started).containsExactly(List.of("n2"));
 
-        queue.offer(Map.of("n5", List.of("e")), T0);
+        queue.offer(List.of("n5"), T0);
         covered.add("n5");
         drain(0, 10); // before its gather delay, but nothing left to start: gone
         assertThat(queue.isEmpty()).isTrue();
@@ -127,7 +125,7 @@ class RoundQueueTest {
 
     @Test
     void aBatchNobodyAsksForAgainIsAbandoned() {
-        queue.offer(Map.of("n1", List.of("a")), T0);
+        queue.offer(List.of("n1"), T0);
         busy.add("n1");
         clock.advance(RoundQueue.ABANDONED_AFTER.minusSeconds(1));
         drain(0, 10);
@@ -141,26 +139,26 @@ class RoundQueueTest {
 
     @Test
     void theStarterSaysHowManyStartedAndOnlyThoseCountAgainstTheBound() {
-        queue.offer(Map.of("n1", List.of("a")), T0);
-        queue.offer(Map.of("n2", List.of("b")), T0);
+        queue.offer(List.of("n1"), T0);
+        queue.offer(List.of("n2"), T0);
         clock.advance(GATHER);
         List<String> order = new ArrayList<>();
         // the first launch fails (returns 0): the second still fits under a bound of 1
         queue.drain(0, 1, (n, s) -> true, n -> false, batch -> {
-            order.addAll(batch.keySet());
-            return batch.containsKey("n1") ? 0 : 1;
+            order.addAll(batch);
+            return batch.contains("n1") ? 0 : 1;
         });
         assertThat(order).containsExactly("n1", "n2");
     }
 
     @Test
     void anUrgentRequestStartsBeforeRoutineOnesQueuedEarlier() {
-        queue.offer(Map.of("n1", List.of("a")), T0);
-        queue.offer(Map.of("n2", List.of("b")), T0);
-        queue.offer(Map.of("n3", List.of("c")), T0, true);
+        queue.offer(List.of("n1"), T0);
+        queue.offer(List.of("n2"), T0);
+        queue.offer(List.of("n3"), T0, true);
         clock.advance(GATHER);
         drain(0, 1);
-        assertThat(started).containsExactly(Map.of("n3", List.of("c")));
+        assertThat(started).containsExactly(List.of("n3"));
         assertThat(queue.waitingNodes()).containsExactly("n1", "n2");
     }
 }
