@@ -30,7 +30,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
  * put where {@code wg show all dump} prints them, or anywhere in other tools' output)
  * never reaches a parsed value of the dump nor any parser's error message.
  */
-public class ParserFuzzProperties {
+public class ParserFuzzTest {
 
     /** A parser under test: the text in, a value (its toString is searched for secrets) out. */
     @FunctionalInterface

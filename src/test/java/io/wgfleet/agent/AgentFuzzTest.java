@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.wgfleet.agent.exec.RecordedCommandRunner;
 import io.wgfleet.agent.parse.ParseException;
-import io.wgfleet.agent.parse.ParserFuzzProperties;
+import io.wgfleet.agent.parse.ParserFuzzTest;
 import io.wgfleet.api.v1alpha1.CollectionError;
 import io.wgfleet.api.v1alpha1.WireGuardNodeReport;
 import io.wgfleet.lab.KubectlApiServer;
@@ -30,7 +30,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * report, a parser's failure shows as a collection error naming the tool (never a crash),
  * and the node's private key (fresh for each try) never reaches the stored report.
  */
-class AgentFuzzProperties {
+class AgentFuzzTest {
 
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-25T00:00:00Z"), ZoneOffset.UTC);
     /** Command line, the parser that reads it, and the report's collection-error source. */
@@ -63,17 +63,17 @@ class AgentFuzzProperties {
     }
 
     @Provide
-    Arbitrary<List<ParserFuzzProperties.Mutation>> edits() {
-        return ParserFuzzProperties.mutations().list().ofMinSize(1).ofMaxSize(4);
+    Arbitrary<List<ParserFuzzTest.Mutation>> edits() {
+        return ParserFuzzTest.mutations().list().ofMinSize(1).ofMaxSize(4);
     }
 
     @Property(tries = 150)
     void aGarbledToolOutputBecomesACollectionErrorNeverACrash(@ForAll("commands") String command,
-                                                              @ForAll("edits") List<ParserFuzzProperties.Mutation> edits) throws Exception {
+                                                              @ForAll("edits") List<ParserFuzzTest.Mutation> edits) throws Exception {
         RUNS.incrementAndGet();
         RecordedCommandRunner runner = RecordedNode.client();
         List<String> secrets = new ArrayList<>();
-        String dump = ParserFuzzProperties.withSecrets(Fixtures.lab("healthy/client-wg-dump.txt"), secrets);
+        String dump = ParserFuzzTest.withSecrets(Fixtures.lab("healthy/client-wg-dump.txt"), secrets);
         runner.answer("wg show all dump", dump);
         String original = command.equals("wg show all dump") ? dump : switch (command) {
             case "ip -j addr" -> Fixtures.lab("healthy/agwgc-ip-addr.json");
@@ -82,14 +82,14 @@ class AgentFuzzProperties {
             default -> Fixtures.lab("healthy/agwgs-nft-ruleset.json");
         };
         String garbled = original;
-        for (ParserFuzzProperties.Mutation m : edits) {
+        for (ParserFuzzTest.Mutation m : edits) {
             garbled = m.apply(garbled);
         }
         runner.answer(command, garbled);
         String[] parser = COMMANDS.get(command);
         String parseError = null;
         try {
-            ParserFuzzProperties.PARSERS.get(parser[0]).parse(garbled);
+            ParserFuzzTest.PARSERS.get(parser[0]).parse(garbled);
         } catch (ParseException e) {
             parseError = e.getMessage();
         }
@@ -105,6 +105,6 @@ class AgentFuzzProperties {
             assertThat(errors).allSatisfy(e -> assertThat(e.getSource()).isNotBlank());
         }
         String stored = client.getKubernetesSerialization().asJson(client.resources(WireGuardNodeReport.class).withName("fuzz-node").get());
-        ParserFuzzProperties.assertNoSecret("the stored report", stored, secrets);
+        ParserFuzzTest.assertNoSecret("the stored report", stored, secrets);
     }
 }
