@@ -1,10 +1,15 @@
 package io.wgfleet.agent.parse;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /**
  * Input a parser could not understand. The message names the source and line and says why;
  * it never quotes a whole input line, because a line of {@code wg show dump} can hold a key.
  */
 public class ParseException extends Exception {
+
+    private static final Pattern KEY_RUN = Pattern.compile("[A-Za-z0-9+/=]{12,}");
 
     private final String source;
     private final int line;
@@ -14,7 +19,7 @@ public class ParseException extends Exception {
      * @param line   1-based line number, 0 when the problem is not tied to a line
      */
     public ParseException(String source, int line, String reason) {
-        super(source + (line > 0 ? ", line " + line : "") + ": " + reason);
+        super(source + (line > 0 ? ", line " + line : "") + ": " + redactKeys(reason));
         this.source = source;
         this.line = line;
     }
@@ -37,6 +42,24 @@ public class ParseException extends Exception {
         }
         String v = value.length() > 40 ? value.substring(0, 40) + "..." : value;
         return "'" + v.replaceAll("\\p{Cntrl}", "?") + "'";
+    }
+
+    /**
+     * Every run of 12 or more base64 characters with upper case and lower case or digits in
+     * it, replaced: the reason may carry a library's message that quotes the input (Jackson
+     * quotes the token it could not read), and a piece of a key is a leak too.
+     */
+    static String redactKeys(String text) {
+        Matcher m = KEY_RUN.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String run = m.group();
+            boolean upper = run.chars().anyMatch(Character::isUpperCase);
+            boolean lowerOrDigit = run.chars().anyMatch(c -> Character.isLowerCase(c) || Character.isDigit(c));
+            m.appendReplacement(out, upper && lowerOrDigit ? "<a key-shaped value, not shown>" : Matcher.quoteReplacement(run));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 
     /** 32 bytes in base64 (44 characters ending in '='), or anything long and base64-like. */

@@ -12,6 +12,12 @@ public final class DiagnosticJobs {
 
     /** Annotation with the operator's clock at Job creation: rounds compare it with their request time. */
     public static final String STARTED_AT_ANNOTATION = "wgfleet.io/round-started-at";
+    /**
+     * Annotation with the on-demand requests (wgfleet.io/diagnose values) the Job was created
+     * for, as {@code namespace/name=HASH} tokens: an operator that restarts or takes over
+     * finds in it which requests are already being served.
+     */
+    public static final String REQUESTS_ANNOTATION = "wgfleet.io/requests";
 
     private DiagnosticJobs() {
     }
@@ -24,6 +30,36 @@ public final class DiagnosticJobs {
     public static Optional<Instant> startedAt(Job j) {
         String t = annotation(j, STARTED_AT_ANNOTATION);
         return Optional.ofNullable(Timestamps.parse(t));
+    }
+
+    /** Whether the Job's agent probes the peer {@code namespace/name} (the peers it was started with). */
+    public static boolean probes(Job j, String peerKey) {
+        String peers = annotation(j, DiagnosticJobFactory.PEERS_ANNOTATION);
+        if (peers == null || peers.isEmpty()) {
+            return false;
+        }
+        for (String p : peers.split(",")) {
+            if (p.equals(peerKey)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The token of the request {@code request} of peer {@code peerKey} (a hash: request values are free text). */
+    public static String requestToken(String peerKey, String request) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(request.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return peerKey + "=" + java.util.HexFormat.of().formatHex(d).substring(0, 12);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether the Job was created for that on-demand request of that peer. */
+    public static boolean serves(Job j, String peerKey, String request) {
+        String tokens = annotation(j, REQUESTS_ANNOTATION);
+        return tokens != null && java.util.Arrays.asList(tokens.split(",")).contains(requestToken(peerKey, request));
     }
 
     /** True when the Job has neither completed nor failed. */

@@ -32,6 +32,11 @@ public class JobLauncher {
         CREATED,
         /** A Job of that name exists: the same round was started a moment ago. */
         ALREADY_EXISTS,
+        /**
+         * The API server answered with a server error or not at all: it may have stored the
+         * Job anyway (a timeout after the write), so the caller must not create another at once.
+         */
+        UNKNOWN,
         FAILED
     }
 
@@ -60,8 +65,16 @@ public class JobLauncher {
 
     /** Creates the Job of the round started {@code now} on {@code node}, probing {@code peers}. */
     public Launch launch(Node node, List<String> peers, Instant now) {
+        return launch(node, peers, now, List.of());
+    }
+
+    /** As {@link #launch(Node, List, Instant)}, for the on-demand requests {@code requestTokens} ({@link DiagnosticJobs#requestToken}). */
+    public Launch launch(Node node, List<String> peers, Instant now, java.util.Collection<String> requestTokens) {
         Job job = factory.build(node, peers, now);
         job.getMetadata().getAnnotations().put(DiagnosticJobs.STARTED_AT_ANNOTATION, now.toString());
+        if (!requestTokens.isEmpty()) {
+            job.getMetadata().getAnnotations().put(DiagnosticJobs.REQUESTS_ANNOTATION, String.join(",", new java.util.TreeSet<>(requestTokens)));
+        }
         try {
             client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace()).resource(job).create();
             metrics.started();
@@ -70,9 +83,11 @@ public class JobLauncher {
             if (e.getCode() == 409) {
                 return new Launch(Outcome.ALREADY_EXISTS, job.getMetadata().getName());
             }
-            LOG.warnf("could not create diagnostic Job for node %s: %s", node.getMetadata().getName(), e.getMessage());
+            LOG.warnf("could not create diagnostic Job for node %s (HTTP %d): %s", node.getMetadata().getName(), e.getCode(), e.getMessage());
             metrics.createFailed();
-            return new Launch(Outcome.FAILED, job.getMetadata().getName());
+            // no answer (code 0, or below for a client-side failure) or a server error
+            boolean maybeStored = e.getCode() >= 500 || e.getCode() <= 0;
+            return new Launch(maybeStored ? Outcome.UNKNOWN : Outcome.FAILED, job.getMetadata().getName());
         }
     }
 

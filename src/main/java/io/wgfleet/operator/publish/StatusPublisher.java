@@ -102,6 +102,18 @@ public class StatusPublisher {
         return write;
     }
 
+    /**
+     * The write of {@code status} that {@link #publish} asked for failed: it is not remembered
+     * as written, so the retry of the reconcile writes it again instead of waiting
+     * {@link #REWRITE_AFTER} (and for a reconcile after that, which may be a whole interval away).
+     */
+    public void notWritten(WireGuardPeer peer, WireGuardPeerStatus status) {
+        Remembered mine = written.get(peer.getMetadata().getUid());
+        if (mine != null && mine.status() == status) {
+            written.remove(peer.getMetadata().getUid(), mine);
+        }
+    }
+
     /** The stored status with another round, sharing everything else with it. */
     static WireGuardPeerStatus withRound(WireGuardPeerStatus stored, DiagnosisRound round) {
         WireGuardPeerStatus s = new WireGuardPeerStatus();

@@ -94,8 +94,14 @@ public class WireGuardPeerReconciler implements Reconciler<WireGuardPeer> {
         boolean changed = publisher.publish(peer, next, verdict.reason(), diagnosed != null && interim(previous, next, diagnosed), now);
 
         if (changed) {
-            // written whole, not as JOSDK's difference from the cached peer (see StatusWriter)
-            writer.write(peer, next);
+            try {
+                // written whole, not as JOSDK's difference from the cached peer (see StatusWriter)
+                writer.write(peer, next);
+            } catch (RuntimeException e) {
+                // JOSDK retries the reconcile, which must write again
+                publisher.notWritten(peer, next);
+                throw e;
+            }
         }
         UpdateControl<WireGuardPeer> control = UpdateControl.noUpdate();
         Duration again = diagnosed == null ? null : nextLook(diagnosed, now);

@@ -40,6 +40,8 @@ public class RoundCoordinator {
     private final RoundQueue queue;
     private final RoundState state;
     private final RoundConcurrency concurrency;
+    /** On-demand requests waiting for their node's Job, node -> request tokens: the Job carries them. */
+    private final java.util.Map<String, java.util.Set<String>> pendingRequests = new java.util.HashMap<>();
 
     @Inject
     public RoundCoordinator(Clock clock, OperatorConfig config, JobLauncher launcher, ClusterView cluster, JobMetrics metrics) {
@@ -70,10 +72,73 @@ public class RoundCoordinator {
         DiagnosisRound previousRound = previous == null ? null : previous.getDiagnosisRound();
         Instant previousAt = previousRound == null ? null : Timestamps.parse(previousRound.getRequestedAt());
         boolean previousComplete = previousAt != null && roundNodes.stream().allMatch(n -> answered(n, previousAt));
-        PlannedRound round = RoundPlanner.plan(peer, previousRound, previousComplete, interval, now);
+        PlannedRound round = adoptStarted(RoundPlanner.plan(peer, previousRound, previousComplete, interval, now), peer, previousAt,
+                roundNodes, interval, now);
         concurrency.sawRound(roundNodes, interval, now);
+        String token = RoundPlanner.REQUESTED.equals(round.trigger()) && round.handledRequest() != null && round.requestedAt().equals(now)
+                ? DiagnosticJobs.requestToken(key(peer), round.handledRequest()) : null;
+        if (token != null) {
+            synchronized (this) {
+                for (String n : roundNodes) {
+                    if (needsJob(n, round.requestedAt())) {
+                        pendingRequests.computeIfAbsent(n, k -> new java.util.TreeSet<>()).add(token);
+                    }
+                }
+            }
+        }
         request(roundNodes, round.requestedAt(), !RoundPlanner.INTERVAL.equals(round.trigger()));
         return round;
+    }
+
+    /**
+     * A new round may already be under way without the peer's status saying so: started by
+     * the replica that led before a take-over, or by this operator before it was killed (a
+     * re-check's start is never written, and a first round's write may have been lost), or
+     * for a neighbour on the same node a moment ago. When every node of the round has a Job
+     * that started after the round's trigger (on the peer's own nodes, one that probes it),
+     * the round is that one, requested when the first of those Jobs started, and no second
+     * Job is made. Only triggers whose moment is known qualify: the peer's creation for its
+     * first round (first generation only), the interval's end for a routine re-check; an
+     * on-demand request is served by a Job that carries it ({@link DiagnosticJobs#REQUESTS_ANNOTATION}).
+     * A spec change may postdate any Job, so it gets Jobs of its own.
+     */
+    private PlannedRound adoptStarted(PlannedRound round, WireGuardPeer peer, Instant previousAt, List<String> roundNodes,
+                                      Duration interval, Instant now) {
+        if (!round.requestedAt().equals(now) || roundNodes.isEmpty()) {
+            return round;
+        }
+        Instant trigger = null;
+        String key = key(peer);
+        String request = RoundPlanner.REQUESTED.equals(round.trigger()) ? round.handledRequest() : null;
+        if (request != null) {
+            // a Job created for this very request, whenever it started
+            trigger = Instant.MIN;
+        } else if (RoundPlanner.FIRST.equals(round.trigger()) && round.generation() <= 1) {
+            trigger = Timestamps.parse(peer.getMetadata().getCreationTimestamp());
+        } else if (RoundPlanner.INTERVAL.equals(round.trigger()) && previousAt != null) {
+            trigger = previousAt.plus(interval);
+        }
+        if (trigger == null) {
+            return round;
+        }
+        Instant earliest = null;
+        synchronized (this) {
+            for (String n : roundNodes) {
+                boolean own = cluster.peersOnNode(n).contains(key);
+                Instant from = trigger;
+                Optional<Instant> started = jobsOf(n).stream()
+                        .filter(j -> n.equals(DiagnosticJobs.node(j)) && (!own || DiagnosticJobs.probes(j, key))
+                                && (request == null || DiagnosticJobs.serves(j, key, request)))
+                        .map(j -> DiagnosticJobs.startedAt(j).orElse(null))
+                        .filter(t -> t != null && !t.isBefore(from) && !t.isAfter(now))
+                        .max(Instant::compareTo);
+                if (started.isEmpty()) {
+                    return round;
+                }
+                earliest = earliest == null || started.get().isBefore(earliest) ? started.get() : earliest;
+            }
+        }
+        return new PlannedRound(earliest, round.trigger(), round.generation(), round.handledRequest());
     }
 
     /** How old a report may be before the engine calls it stale. */
@@ -162,7 +227,12 @@ public class RoundCoordinator {
             if (node.isEmpty()) {
                 continue;
             }
-            JobLauncher.Launch launch = launcher.launch(node.get(), cluster.peersOnNode(name), now);
+            java.util.Set<String> requests = pendingRequests.remove(name);
+            JobLauncher.Launch launch = launcher.launch(node.get(), cluster.peersOnNode(name), now,
+                    requests == null ? List.of() : requests);
+            if (requests != null && launch.outcome() == JobLauncher.Outcome.FAILED) {
+                pendingRequests.put(name, requests);
+            }
             switch (launch.outcome()) {
                 case CREATED -> {
                     state.launched(name, launch.jobName(), now);
@@ -170,6 +240,16 @@ public class RoundCoordinator {
                 }
                 // the same round created a moment ago
                 case ALREADY_EXISTS -> state.launched(name, launch.jobName(), now);
+                // perhaps stored although the answer was an error: taken as started until the
+                // cache shows it or RoundState gives up waiting for it, instead of a second Job now
+                case UNKNOWN -> {
+                    state.launched(name, null, now);
+                    // and asked again once that wait is over: a no-op if the Job was stored after all
+                    launcher.later(RoundState.NOT_YET_CACHED_FOR_AT_MOST.plusSeconds(1), () -> {
+                        drain();
+                        request(List.of(name), now, true);
+                    });
+                }
                 case FAILED -> {
                 }
             }
@@ -186,6 +266,10 @@ public class RoundCoordinator {
             metrics.finished(f.outcome());
             concurrency.jobTook(f.took());
         });
+    }
+
+    private static String key(WireGuardPeer peer) {
+        return peer.getMetadata().getNamespace() + "/" + peer.getMetadata().getName();
     }
 
     private List<Job> jobsOf(String node) {

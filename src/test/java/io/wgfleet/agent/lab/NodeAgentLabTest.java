@@ -253,6 +253,71 @@ class NodeAgentLabTest {
     }
 
     @Test
+    void afterASigkillDuringTheWindowTheNextRunRemovesTheStaleTableAndLeavesTheRestOfTheRuleset() throws Exception {
+        // something of the node's own that must survive both runs untouched
+        client0.execWithInput("table inet nodeowned {\n  chain in {\n    type filter hook input priority 10; policy accept;\n"
+                + "    udp dport 9 counter accept\n  }\n}\n", "nft", "-f", "-");
+        String before = client0.exec("nft", "list", "ruleset");
+        Process agent = startAgentProcess();
+        Path log = agentLog;
+        try {
+            awaitProbeTable(agent, log);
+            agent.destroyForcibly(); // SIGKILL to our own child, by its pid: no shutdown hook runs
+            assertThat(agent.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(client0.tryExec("nft", "list", "table", "inet", "wgfleet_probe").succeeded())
+                    .as("SIGKILL leaves the counter table behind").isTrue();
+
+            long started = System.nanoTime();
+            WireGuardNodeReportSpec next = new NodeAgent(client, client0.runner(), Clock.systemUTC(),
+                    AgentOptions.forNode("lab-c").withProbeWait(java.time.Duration.ofSeconds(1))).run().getSpec();
+            System.out.printf("[agent] run after SIGKILL: %d ms, %d probe(s), collection errors %s%n",
+                    (System.nanoTime() - started) / 1_000_000, io.wgfleet.agent.ReportProbes.of(next).size(),
+                    next.getCollectionErrors().stream().map(e -> e.getSource() + ": " + e.getMessage()).toList());
+            assertThat(client0.tryExec("nft", "list", "table", "inet", "wgfleet_probe").succeeded())
+                    .as("the next run removed the stale table and its own").isFalse();
+            assertThat(client0.exec("nft", "list", "ruleset")).as("the rest of the ruleset").isEqualTo(before);
+            assertThat(io.wgfleet.agent.ReportProbes.of(next)).as("the next run still probed").isNotEmpty();
+        } finally {
+            Files.deleteIfExists(log);
+            if (agent.isAlive()) {
+                agent.destroyForcibly();
+                agent.waitFor(10, TimeUnit.SECONDS);
+            }
+            client0.tryExec("nft", "delete", "table", "inet", "nodeowned");
+            client0.tryExec("nft", "delete", "table", "inet", "wgfleet_probe");
+        }
+    }
+
+    private Path agentLog;
+
+    /** The agent in its own JVM, probing from the client node with a 60 s window. */
+    private Process startAgentProcess() throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+                "-Dkubernetes.master=" + client.getConfiguration().getMasterUrl(),
+                // the mock API server speaks HTTPS with a self-signed certificate
+                "-Dkubernetes.trust.certificates=true", "-Dkubernetes.request.retry.backoffLimit=0",
+                "-Dkubernetes.auth.tryKubeConfig=false", "-Dkubernetes.auth.tryServiceAccount=false",
+                AgentInNamespace.class.getName(), client0.namespace, client0.runDir().toString(), "lab-c", "60000");
+        pb.redirectErrorStream(true);
+        agentLog = Files.createTempFile("wgfa-agent-", ".log");
+        pb.redirectOutput(agentLog.toFile());
+        return pb.start();
+    }
+
+    private void awaitProbeTable(Process agent, Path log) throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!client0.tryExec("nft", "list", "table", "inet", "wgfleet_probe").succeeded()) {
+            if (!agent.isAlive()) {
+                throw new AssertionError("agent process ended early: " + Files.readString(log).lines()
+                        .filter(l -> l.contains("wgfleet") || l.contains("Exception")).limit(5).toList());
+            }
+            assertThat(System.currentTimeMillis()).as("table installed within 30 s").isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
     void sigtermDuringTheWindowRemovesTheCounterTable() throws Exception {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),

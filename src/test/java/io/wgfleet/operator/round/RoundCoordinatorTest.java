@@ -35,7 +35,11 @@ class RoundCoordinatorTest {
     RoundCoordinator rounds;
     Instant now = Instant.parse("2026-11-25T10:00:00Z");
     int started;
+    int createFailed;
     List<String> finished = new java.util.ArrayList<>();
+    Map<String, List<String>> peersOnNode = new java.util.HashMap<>();
+    ClusterView cluster;
+    JobMetrics counting;
 
     @BeforeEach
     void setUp() {
@@ -48,7 +52,7 @@ class RoundCoordinatorTest {
             client.nodes().resource(n).create();
         }
         DiagnosticJobFactory factory = new DiagnosticJobFactory(DiagnosticJobFactoryTest.config(true, null));
-        ClusterView cluster = new ClusterView() {
+        cluster = new ClusterView() {
             public List<Job> jobsOfNode(String label) {
                 return client.batch().v1().jobs().inNamespace("wgfleet-system").withLabel(DiagnosticJobFactory.NODE_LABEL, label).list().getItems();
             }
@@ -66,15 +70,16 @@ class RoundCoordinatorTest {
             }
 
             public List<String> peersOnNode(String node) {
-                return List.of();
+                return peersOnNode.getOrDefault(node, List.of());
             }
         };
-        JobMetrics counting = new JobMetrics() {
+        counting = new JobMetrics() {
             public void started() {
                 started++;
             }
 
             public void createFailed() {
+                createFailed++;
             }
 
             public void finished(String outcome) {
@@ -178,5 +183,93 @@ class RoundCoordinatorTest {
             rounds.drain();
         }
         assertThat(finished).hasSize(2);
+    }
+
+    /** A coordinator as a restarted operator (or the replica taking over) has it: nothing in memory, the Jobs in the cache. */
+    RoundCoordinator restarted(Instant at) {
+        return new RoundCoordinator(Clock.fixed(at, ZoneOffset.UTC), launcher, cluster, counting, 3, java.time.Duration.ZERO,
+                java.time.Duration.ofSeconds(60));
+    }
+
+    static io.wgfleet.api.v1alpha1.WireGuardPeer peer(String name, Instant created, long generation) {
+        io.wgfleet.api.v1alpha1.WireGuardPeer p = io.wgfleet.testing.Peers.peer("ns", name, "n0", "wg0", "10.0.0.1/32");
+        p.getMetadata().setCreationTimestamp(created.toString());
+        p.getMetadata().setGeneration(generation);
+        return p;
+    }
+
+    @Test
+    void afterARestartAFirstRoundAdoptsTheJobThePreviousOperatorStartedForIt() {
+        peersOnNode.put("n0", List.of("ns/a", "ns/b"));
+        rounds.request(List.of("n0"), now); // the previous operator, killed before it wrote a status
+        Instant later = now.plusSeconds(3);
+        RoundCoordinator fresh = restarted(later);
+        PlannedRound round = fresh.begin(peer("a", now.minusSeconds(20), 1), null, List.of("n0"), java.time.Duration.ofMinutes(5), later);
+        assertThat(round.requestedAt()).as("the round the Job serves").isEqualTo(now);
+        assertThat(jobs()).as("no second Job for the node in that round").hasSize(1);
+        assertThat(fresh.status("n0", round.requestedAt()).state()).isEqualTo(NodeRound.State.RUNNING);
+    }
+
+    @Test
+    void aJobThatDoesNotProbeThePeerOrPredatesItIsNotAdopted() {
+        peersOnNode.put("n0", List.of("ns/a"));
+        rounds.request(List.of("n0"), now);
+        peersOnNode.put("n0", List.of("ns/a", "ns/late"));
+        Instant later = now.plusSeconds(3);
+        RoundCoordinator fresh = restarted(later);
+        PlannedRound late = fresh.begin(peer("late", now.minusSeconds(1), 1), null, List.of("n0"), java.time.Duration.ofMinutes(5), later);
+        assertThat(late.requestedAt()).as("the Job was started without it").isEqualTo(later);
+        assertThat(fresh.status("n0", later).state()).as("a Job of its own, once the node's Job ends").isEqualTo(NodeRound.State.QUEUED);
+    }
+
+    @Test
+    void aSpecChangeIsNotAnsweredByAJobFromBeforeIt() {
+        peersOnNode.put("n0", List.of("ns/a"));
+        rounds.request(List.of("n0"), now);
+        Instant later = now.plusSeconds(3);
+        RoundCoordinator fresh = restarted(later);
+        PlannedRound round = fresh.begin(peer("a", now.minusSeconds(20), 2), null, List.of("n0"), java.time.Duration.ofMinutes(5), later);
+        assertThat(round.requestedAt()).isEqualTo(later);
+        assertThat(fresh.status("n0", later).state()).isEqualTo(NodeRound.State.QUEUED);
+    }
+
+    @Test
+    void aRoutineRecheckAdoptsAJobStartedAfterItsIntervalEnded() {
+        peersOnNode.put("n0", List.of("ns/a"));
+        java.time.Duration interval = java.time.Duration.ofMinutes(5);
+        io.wgfleet.api.v1alpha1.WireGuardPeerStatus done = new io.wgfleet.api.v1alpha1.WireGuardPeerStatus();
+        io.wgfleet.api.v1alpha1.DiagnosisRound previous = new io.wgfleet.api.v1alpha1.DiagnosisRound();
+        previous.setRequestedAt(now.minus(interval).minusSeconds(1).toString());
+        previous.setTrigger(RoundPlanner.FIRST);
+        previous.setGeneration(1L);
+        previous.setComplete(true);
+        done.setDiagnosisRound(previous);
+        rounds.request(List.of("n0"), now); // the re-check the previous leader started; never written
+        finish("n0", "Failed"); // answered
+        Instant later = now.plusSeconds(4);
+        PlannedRound round = restarted(later).begin(peer("a", now.minusSeconds(600), 1), done, List.of("n0"), interval, later);
+        assertThat(round.trigger()).isEqualTo(RoundPlanner.INTERVAL);
+        assertThat(round.requestedAt()).isEqualTo(now);
+        assertThat(jobs()).hasSize(1);
+    }
+
+    @Test
+    void aCreateThatGotNoAnswerCountsAsStartedInsteadOfBeingRepeatedAtOnce() {
+        KubernetesClient unreachable = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(
+                new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl("http://127.0.0.1:1").withRequestRetryBackoffLimit(0)
+                        .withConnectionTimeout(500).build()).build();
+        JobLauncher failing = new JobLauncher(unreachable, new DiagnosticJobFactory(DiagnosticJobFactoryTest.config(true, null)), counting);
+        try {
+            RoundCoordinator r = new RoundCoordinator(Clock.fixed(now, ZoneOffset.UTC), failing, cluster, counting, 3,
+                    java.time.Duration.ZERO, java.time.Duration.ofSeconds(60));
+            for (int i = 0; i < 5; i++) {
+                r.request(List.of("n0"), now);
+            }
+            assertThat(createFailed).as("one create, its outcome unknown, then waiting for the cache").isEqualTo(1);
+            assertThat(r.status("n0", now).state()).isEqualTo(NodeRound.State.RUNNING);
+        } finally {
+            failing.close();
+            unreachable.close();
+        }
     }
 }
