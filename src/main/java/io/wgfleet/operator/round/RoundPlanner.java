@@ -19,29 +19,7 @@ public final class RoundPlanner {
     static final String REQUESTED = "Requested";
     static final String INTERVAL = "IntervalElapsed";
 
-    /**
-     * How long after a peer's creation the operator's caches surely hold it, so that a Job
-     * started then lists it among the peers it probes.
-     */
-    static final Duration CREATED_AND_CACHED = Duration.ofSeconds(2);
-
     private RoundPlanner() {
-    }
-
-    /**
-     * The first round counts from the peer's creation, not from its first reconcile: on a
-     * fleet being created, or an operator starting over thousands of peers, first reconciles
-     * spread over minutes, and a round requested at each one needed a new Job on the node for
-     * every peer reconciled after the node's last Job had started. A Job that starts once the
-     * peer is cached answers it.
-     */
-    static Instant firstRequest(WireGuardPeer peer, Instant now) {
-        Instant created = Timestamps.parse(peer.getMetadata().getCreationTimestamp());
-        if (created == null) {
-            return now;
-        }
-        Instant cached = created.plus(CREATED_AND_CACHED);
-        return cached.isBefore(now) ? cached : now;
     }
 
     /**
@@ -53,7 +31,7 @@ public final class RoundPlanner {
         String request = annotations == null ? null : annotations.get(WireGuardPeer.DIAGNOSE_ANNOTATION);
         Instant previousAt = previous == null ? null : Timestamps.parse(previous.getRequestedAt());
         if (previousAt == null) {
-            return new PlannedRound(firstRequest(peer, now), FIRST, generation, request);
+            return new PlannedRound(now, FIRST, generation, request);
         }
         if (previous.getGeneration() == null || previous.getGeneration() != generation) {
             return new PlannedRound(now, SPEC_CHANGED, generation, request);

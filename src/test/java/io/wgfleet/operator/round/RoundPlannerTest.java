@@ -35,18 +35,6 @@ class RoundPlannerTest {
     }
 
     @Test
-    void theFirstRoundOfAPeerCreatedEarlierCountsFromItsCreationSoThatOneJobAnswersAFleetCreatedTogether() {
-        WireGuardPeer early = peer(1, null);
-        early.getMetadata().setCreationTimestamp("2026-11-25T09:57:00Z");
-        WireGuardPeer late = peer(1, null);
-        late.getMetadata().setCreationTimestamp("2026-11-25T09:59:59Z");
-        // reconciled three minutes apart, both answered by a Job started after 09:57:02
-        assertThat(RoundPlanner.plan(early, null, false, INTERVAL, T0).requestedAt()).isEqualTo(Instant.parse("2026-11-25T09:57:02Z"));
-        // created a moment ago: not before now
-        assertThat(RoundPlanner.plan(late, null, false, INTERVAL, T0).requestedAt()).isEqualTo(T0);
-    }
-
-    @Test
     void anUnreadablePreviousRequestTimeCountsAsNoRound() {
         DiagnosisRound broken = previous(T0, "IntervalElapsed", 1, null);
         broken.setRequestedAt("yesterday");
