@@ -244,14 +244,16 @@ public final class LabKubelet implements AutoCloseable {
         }
     }
 
-    private static JobStatus active(Instant start) {
+    /** A Job's status while its pod runs, as the Job controller writes it (also the simulated kubelet's). */
+    static JobStatus active(Instant start) {
         JobStatus s = new JobStatus();
         s.setStartTime(start.truncatedTo(ChronoUnit.SECONDS).toString());
         s.setActive(1);
         return s;
     }
 
-    private static JobStatus finished(Instant start, boolean ok, String reason, String message) {
+    /** A Job's status once its pod ended, as the Job controller writes it (also the simulated kubelet's). */
+    static JobStatus finished(Instant start, boolean ok, String reason, String message) {
         JobStatus s = new JobStatus();
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         s.setStartTime(start.truncatedTo(ChronoUnit.SECONDS).toString());

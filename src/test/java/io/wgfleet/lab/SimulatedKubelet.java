@@ -2,7 +2,6 @@ package io.wgfleet.lab;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -19,7 +18,6 @@ import io.wgfleet.operator.jobs.DiagnosticJobFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -226,27 +224,11 @@ public final class SimulatedKubelet implements AutoCloseable {
     }
 
     private static JobStatus active(Instant start) {
-        JobStatus s = new JobStatus();
-        s.setStartTime(start.truncatedTo(ChronoUnit.SECONDS).toString());
-        s.setActive(1);
-        return s;
+        return LabKubelet.active(start);
     }
 
     private static JobStatus finished(Instant start, boolean ok) {
-        JobStatus s = new JobStatus();
-        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        s.setStartTime(start.truncatedTo(ChronoUnit.SECONDS).toString());
-        s.setActive(0);
-        s.setSucceeded(ok ? 1 : 0);
-        s.setFailed(ok ? 0 : 1);
-        if (ok) {
-            s.setCompletionTime(now);
-        }
-        s.setConditions(List.of(new JobConditionBuilder().withType(ok ? "Complete" : "Failed").withStatus("True")
-                .withReason(ok ? null : "BackoffLimitExceeded")
-                .withMessage(ok ? null : "Job has reached the specified backoff limit")
-                .withLastTransitionTime(now).build()));
-        return s;
+        return LabKubelet.finished(start, ok, ok ? null : "BackoffLimitExceeded", ok ? null : "Job has reached the specified backoff limit");
     }
 
     private void setStatus(String name, JobStatus status) {

@@ -38,8 +38,10 @@ public final class DiagnosticJobs {
         if (peers == null || peers.isEmpty()) {
             return false;
         }
-        for (String p : peers.split(",")) {
-            if (p.equals(peerKey)) {
+        // a node's Job may list thousands of peers: look for the entry without splitting the list
+        for (int at = peers.indexOf(peerKey); at >= 0; at = peers.indexOf(peerKey, at + 1)) {
+            int end = at + peerKey.length();
+            if ((at == 0 || peers.charAt(at - 1) == ',') && (end == peers.length() || peers.charAt(end) == ',')) {
                 return true;
             }
         }

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.wgfleet.api.v1alpha1.DiagnosisRound;
 import io.wgfleet.api.v1alpha1.WireGuardPeer;
 import io.wgfleet.api.v1alpha1.WireGuardPeerStatus;
+import io.wgfleet.operator.NodeTargets;
 import io.wgfleet.operator.OperatorConfig;
 import io.wgfleet.operator.jobs.DiagnosticJobFactory;
 import io.wgfleet.operator.jobs.DiagnosticJobs;
@@ -124,7 +125,8 @@ public class RoundCoordinator {
         Instant earliest = null;
         synchronized (this) {
             for (String n : roundNodes) {
-                boolean own = cluster.peersOnNode(n).contains(key);
+                // the peer's own node (not its remote's): decided by its spec, not by listing the node's peers
+                boolean own = cluster.node(n).map(node -> NodeTargets.targets(peer.getSpec(), node)).orElse(false);
                 Instant from = trigger;
                 Optional<Instant> started = jobsOf(n).stream()
                         .filter(j -> n.equals(DiagnosticJobs.node(j)) && (!own || DiagnosticJobs.probes(j, key))
