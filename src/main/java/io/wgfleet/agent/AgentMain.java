@@ -51,12 +51,18 @@ public final class AgentMain {
             System.err.println("wgfleet-agent: " + e.getMessage());
             return e.exitCode();
         }
-        // in-cluster service account or KUBECONFIG, with few retries: an unreachable API server
-        // should end the Job in seconds with a clear message, not after minutes of backoff
-        Config config = new ConfigBuilder(Config.autoConfigure(null)).withRequestRetryBackoffLimit(2).build();
-        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(clientConfig(Config.autoConfigure(null))).build()) {
             return run(options, client, new ProcessCommandRunner(), Clock.systemUTC());
         }
+    }
+
+    /**
+     * The agent's client settings over {@code base} (in-cluster service account or KUBECONFIG):
+     * few retries, because an unreachable API server should end the Job in seconds with a
+     * clear message, not after minutes of backoff.
+     */
+    public static Config clientConfig(Config base) {
+        return new ConfigBuilder(base).withRequestRetryBackoffLimit(2).build();
     }
 
     /**

@@ -344,6 +344,12 @@ public class ClusterCache implements ClusterView {
         return hostedBy(node, null).stream().filter(this::valid).map(PeerRefs::id).sorted().toList();
     }
 
+    @Override
+    public List<String> pendingRequestsOnNode(String node) {
+        return hostedBy(node, null).stream().filter(p -> SpecOnlyStore.pendingRequest(p) != null).filter(this::valid)
+                .map(p -> DiagnosticJobs.requestToken(PeerRefs.id(p), SpecOnlyStore.pendingRequest(p))).sorted().toList();
+    }
+
     /** Peers hosted on the node: the ones naming it, and the selector-placed ones it matches. */
     private List<WireGuardPeer> hostedBy(String nodeName, Node node) {
         List<WireGuardPeer> out = new ArrayList<>(fleetPeers.byIndex(HOST_INDEX, nodeName));

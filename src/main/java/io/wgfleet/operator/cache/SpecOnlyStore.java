@@ -3,6 +3,7 @@ package io.wgfleet.operator.cache;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.wgfleet.api.v1alpha1.DiagnosisRound;
 import io.wgfleet.api.v1alpha1.WireGuardPeer;
 import java.util.Map;
 import java.util.Objects;
@@ -55,6 +56,12 @@ final class SpecOnlyStore extends BasicItemStore<WireGuardPeer> {
         }
     }
 
+    /** The peer's on-demand request that no stored round has handled, or null; of a peer from this store. */
+    static String pendingRequest(WireGuardPeer specOnly) {
+        Map<String, String> a = specOnly.getMetadata().getAnnotations();
+        return a == null ? null : a.get(WireGuardPeer.DIAGNOSE_ANNOTATION);
+    }
+
     static WireGuardPeer specOnly(WireGuardPeer peer) {
         WireGuardPeer copy = new WireGuardPeer();
         ObjectMeta m = peer.getMetadata();
@@ -67,6 +74,12 @@ final class SpecOnlyStore extends BasicItemStore<WireGuardPeer> {
         meta.setCreationTimestamp(m.getCreationTimestamp());
         meta.setDeletionTimestamp(m.getDeletionTimestamp());
         meta.setLabels(m.getLabels());
+        String request = m.getAnnotations() == null ? null : m.getAnnotations().get(WireGuardPeer.DIAGNOSE_ANNOTATION);
+        DiagnosisRound handled = peer.getStatus() == null ? null : peer.getStatus().getDiagnosisRound();
+        if (request != null && (handled == null || !request.equals(handled.getHandledRequest()))) {
+            // a request no stored round has handled: the next Job on the node carries it
+            meta.setAnnotations(Map.of(WireGuardPeer.DIAGNOSE_ANNOTATION, request));
+        }
         copy.setMetadata(meta);
         copy.setSpec(peer.getSpec());
         return copy;

@@ -14,7 +14,10 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
@@ -22,12 +25,18 @@ import org.jboss.logging.Logger;
  * An Event's name is derived from the object, type, reason and message, so the same
  * transition repeating bumps the count of one Event, as the kubelet aggregates,
  * instead of flooding the namespace. Failing to record never fails a reconcile.
+ *
+ * <p>Each occurrence carries its own id ({@link #OCCURRENCE}): a create the server applied
+ * but answered with an error is retried by the client and refused as existing, and without
+ * the id that refusal would count our own occurrence a second time.
  */
 @Singleton
 public class PeerEventRecorder {
 
     public static final String COMPONENT = "wgfleet-operator";
     static final int MAX_NOTE = 1024;
+    /** The id of the last occurrence counted on an Event. */
+    public static final String OCCURRENCE = "wgfleet.io/occurrence";
     private static final Logger LOG = Logger.getLogger(PeerEventRecorder.class);
 
     private final KubernetesClient client;
@@ -52,9 +61,10 @@ public class PeerEventRecorder {
         String ns = about.getMetadata().getNamespace() == null ? "default" : about.getMetadata().getNamespace();
         String name = about.getMetadata().getName() + "." + digest(about.getMetadata().getUid() + "|" + type + "|" + reason + "|" + note);
         String now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
+        String occurrence = UUID.randomUUID().toString();
         try {
             Event event = new EventBuilder()
-                    .withNewMetadata().withName(name).withNamespace(ns).endMetadata()
+                    .withNewMetadata().withName(name).withNamespace(ns).addToAnnotations(OCCURRENCE, occurrence).endMetadata()
                     .withNewInvolvedObject()
                         .withApiVersion(about.getApiVersion())
                         .withKind(about.getKind())
@@ -81,8 +91,15 @@ public class PeerEventRecorder {
                 if (e.getCode() != 409) {
                     throw e;
                 }
-                // the same transition again: count it on the existing Event
+                // the same transition again (unless the Event is this very occurrence): count it on the existing Event
                 client.v1().events().inNamespace(ns).withName(name).edit(x -> {
+                    Map<String, String> annotations = x.getMetadata().getAnnotations() == null ? new HashMap<>()
+                            : new HashMap<>(x.getMetadata().getAnnotations());
+                    if (occurrence.equals(annotations.get(OCCURRENCE))) {
+                        return x;
+                    }
+                    annotations.put(OCCURRENCE, occurrence);
+                    x.getMetadata().setAnnotations(annotations);
                     x.setCount(x.getCount() == null ? 2 : x.getCount() + 1);
                     x.setLastTimestamp(now);
                     return x;

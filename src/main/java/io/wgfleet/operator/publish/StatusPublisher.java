@@ -44,7 +44,7 @@ public class StatusPublisher {
     private record Remembered(WireGuardPeerStatus status, Instant at) {
     }
 
-    /** The last verdict (Ready status and reason) an Event told, per peer uid. */
+    /** The last verdict (Ready status and reason, "" for none) an Event told, per peer uid. */
     private final Map<String, String> toldVerdict = new ConcurrentHashMap<>();
 
     @Inject
@@ -66,8 +66,9 @@ public class StatusPublisher {
     }
 
     /**
-     * Publishes the decided status {@code next}: remembers it, updates the metrics, records
-     * the Event of a real Ready transition when it is written.
+     * Publishes the decided status {@code next}: remembers it and updates the metrics. The
+     * Event of a Ready transition is recorded once the server holds it ({@link #written}, or
+     * the cache showing it), never for a write that failed.
      *
      * @param reason  the root cause's reason, for the root-cause metric
      * @param interim a state inside a round that is not to be written (see the class comment)
@@ -96,10 +97,19 @@ public class StatusPublisher {
         }
         metrics.update(peer, peer.getSpec() == null ? "" : peer.getSpec().getInterfaceName(),
                 ConditionMerger.find(next.getConditions(), ConditionType.READY).getStatus(), reason, next.getNodes());
-        if (write) {
-            recordVerdict(peer, next.getConditions());
+        // on first sight (also after a restart) the stored verdict counts as told
+        toldVerdict.putIfAbsent(uid, verdictOf(peer.getStatus()));
+        if (!write && !interim && !written.containsKey(uid)) {
+            // nothing of ours is on its way, so the cache is what the server holds: it may be our
+            // own write that was applied although its answer was an error
+            tellVerdict(peer, peer.getStatus());
         }
         return write;
+    }
+
+    /** The write of {@code status} that {@link #publish} asked for succeeded: a Ready transition it stores becomes an Event. */
+    public void written(WireGuardPeer peer, WireGuardPeerStatus status) {
+        tellVerdict(peer, status);
     }
 
     /**
@@ -155,34 +165,33 @@ public class StatusPublisher {
     }
 
     /**
-     * One Event per real transition of Ready: a verdict (status and reason, the root cause)
-     * that differs from the last one told. DiagnosticPending is no verdict: the first one and
-     * those inside a round record nothing, and a round that ends where it began records
-     * nothing either. Repeats of one transition are counted on one Event by the recorder.
+     * One Event per real transition of Ready: a stored verdict (status and reason, the root
+     * cause) that differs from the last one told. DiagnosticPending is no verdict: the first
+     * one and those inside a round record nothing, and a round that ends where it began
+     * records nothing either. Repeats of one transition are counted on one Event by the recorder.
      */
-    private void recordVerdict(WireGuardPeer peer, List<Condition> after) {
-        Condition ready = ConditionMerger.find(after, ConditionType.READY);
-        if (ready == null || PENDING.equals(ready.getReason())) {
+    private void tellVerdict(WireGuardPeer peer, WireGuardPeerStatus stored) {
+        String verdict = verdictOf(stored);
+        if (verdict.isEmpty()) {
             return;
         }
-        String verdict = ready.getStatus() + "/" + ready.getReason();
-        String uid = peer.getMetadata().getUid();
-        String told = toldVerdict.get(uid);
-        if (told == null) {
-            // after a restart: the stored status holds the last verdict told, unless it is pending
-            Condition stored = peer.getStatus() == null ? null : ConditionMerger.find(peer.getStatus().getConditions(), ConditionType.READY);
-            told = stored == null || PENDING.equals(stored.getReason()) ? null : stored.getStatus() + "/" + stored.getReason();
-        }
-        toldVerdict.put(uid, verdict);
+        String told = toldVerdict.put(peer.getMetadata().getUid(), verdict);
         if (verdict.equals(told)) {
             return;
         }
+        Condition ready = ConditionMerger.find(stored.getConditions(), ConditionType.READY);
         String note = ConditionType.READY.type() + "=" + ready.getStatus() + ": " + ready.getMessage();
         if (ConditionType.READY.isFailure(ready.getStatus())) {
             events.warning(peer, ready.getReason(), note);
         } else {
             events.normal(peer, ready.getReason(), note);
         }
+    }
+
+    /** Ready's status and reason, or "" while there is none or it is pending. */
+    private static String verdictOf(WireGuardPeerStatus status) {
+        Condition ready = status == null ? null : ConditionMerger.find(status.getConditions(), ConditionType.READY);
+        return ready == null || PENDING.equals(ready.getReason()) ? "" : ready.getStatus() + "/" + ready.getReason();
     }
 
     private static final String PENDING = Reason.DiagnosticPending.name();

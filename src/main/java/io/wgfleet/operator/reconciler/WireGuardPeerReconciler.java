@@ -97,6 +97,7 @@ public class WireGuardPeerReconciler implements Reconciler<WireGuardPeer> {
             try {
                 // written whole, not as JOSDK's difference from the cached peer (see StatusWriter)
                 writer.write(peer, next);
+                publisher.written(peer, next);
             } catch (RuntimeException e) {
                 // JOSDK retries the reconcile, which must write again
                 publisher.notWritten(peer, next);

@@ -22,4 +22,11 @@ public interface ClusterView {
 
     /** Every valid peer the node hosts, as sorted namespace/name: its agent probes them all in one round. */
     List<String> peersOnNode(String node);
+
+    /**
+     * The on-demand requests of the node's peers that no stored round has handled yet, as
+     * {@code DiagnosticJobs.requestToken}s: a Job starting on the node serves them all, also
+     * those of peers not reconciled since their request (after a restart, in any order).
+     */
+    List<String> pendingRequestsOnNode(String node);
 }

@@ -41,7 +41,11 @@ public class RoundCoordinator {
     private final RoundQueue queue;
     private final RoundState state;
     private final RoundConcurrency concurrency;
-    /** On-demand requests waiting for their node's Job, node -> request tokens: the Job carries them. */
+    /**
+     * On-demand requests waiting for a Job on a node, node -> request tokens: the Job carries
+     * them. The node's own peers' requests are also read from the cache when the Job starts;
+     * this holds those of peers on other nodes whose remote end the node is.
+     */
     private final java.util.Map<String, java.util.Set<String>> pendingRequests = new java.util.HashMap<>();
 
     @Inject
@@ -229,11 +233,14 @@ public class RoundCoordinator {
             if (node.isEmpty()) {
                 continue;
             }
-            java.util.Set<String> requests = pendingRequests.remove(name);
-            JobLauncher.Launch launch = launcher.launch(node.get(), cluster.peersOnNode(name), now,
-                    requests == null ? List.of() : requests);
-            if (requests != null && launch.outcome() == JobLauncher.Outcome.FAILED) {
-                pendingRequests.put(name, requests);
+            java.util.Set<String> asked = pendingRequests.remove(name);
+            java.util.Set<String> requests = new java.util.TreeSet<>(cluster.pendingRequestsOnNode(name));
+            if (asked != null) {
+                requests.addAll(asked);
+            }
+            JobLauncher.Launch launch = launcher.launch(node.get(), cluster.peersOnNode(name), now, requests);
+            if (asked != null && launch.outcome() == JobLauncher.Outcome.FAILED) {
+                pendingRequests.put(name, asked);
             }
             switch (launch.outcome()) {
                 case CREATED -> {

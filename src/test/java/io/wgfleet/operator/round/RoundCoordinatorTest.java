@@ -38,6 +38,7 @@ class RoundCoordinatorTest {
     int createFailed;
     List<String> finished = new java.util.ArrayList<>();
     Map<String, List<String>> peersOnNode = new java.util.HashMap<>();
+    Map<String, List<String>> pendingOnNode = new java.util.HashMap<>();
     ClusterView cluster;
     JobMetrics counting;
 
@@ -71,6 +72,10 @@ class RoundCoordinatorTest {
 
             public List<String> peersOnNode(String node) {
                 return peersOnNode.getOrDefault(node, List.of());
+            }
+
+            public List<String> pendingRequestsOnNode(String node) {
+                return pendingOnNode.getOrDefault(node, List.of());
             }
         };
         counting = new JobMetrics() {
@@ -251,6 +256,35 @@ class RoundCoordinatorTest {
         assertThat(round.trigger()).isEqualTo(RoundPlanner.INTERVAL);
         assertThat(round.requestedAt()).isEqualTo(now);
         assertThat(jobs()).hasSize(1);
+    }
+
+    @Test
+    void aJobCarriesThePendingRequestsOfItsPeersSoThatAnAskedPeerReconciledLaterNeedsNoSecondJob() {
+        peersOnNode.put("n0", List.of("ns/a", "ns/b"));
+        // a asked for a diagnosis; b's reconcile comes first and starts the node's Job
+        pendingOnNode.put("n0", List.of(DiagnosticJobs.requestToken("ns/a", "please")));
+        rounds.request(List.of("n0"), now);
+        io.wgfleet.api.v1alpha1.WireGuardPeer a = peer("a", now.minusSeconds(600), 1);
+        a.getMetadata().setAnnotations(Map.of(io.wgfleet.api.v1alpha1.WireGuardPeer.DIAGNOSE_ANNOTATION, "please"));
+        io.wgfleet.api.v1alpha1.WireGuardPeerStatus done = new io.wgfleet.api.v1alpha1.WireGuardPeerStatus();
+        io.wgfleet.api.v1alpha1.DiagnosisRound previous = new io.wgfleet.api.v1alpha1.DiagnosisRound();
+        previous.setRequestedAt(now.minusSeconds(60).toString());
+        previous.setTrigger(RoundPlanner.FIRST);
+        previous.setGeneration(1L);
+        previous.setComplete(true);
+        done.setDiagnosisRound(previous);
+        Instant later = now.plusSeconds(2);
+
+        PlannedRound round = restarted(later).begin(a, done, List.of("n0"), java.time.Duration.ofMinutes(5), later);
+
+        assertThat(round.trigger()).isEqualTo(RoundPlanner.REQUESTED);
+        assertThat(round.requestedAt()).as("served by the Job that carries the request").isEqualTo(now);
+        assertThat(jobs()).as("no second Job for the node").hasSize(1);
+        pendingOnNode.clear();
+        io.wgfleet.api.v1alpha1.WireGuardPeer b = peer("b", now.minusSeconds(600), 1);
+        b.getMetadata().setAnnotations(Map.of(io.wgfleet.api.v1alpha1.WireGuardPeer.DIAGNOSE_ANNOTATION, "me-too"));
+        PlannedRound notCarried = restarted(later).begin(b, done, List.of("n0"), java.time.Duration.ofMinutes(5), later);
+        assertThat(notCarried.requestedAt()).as("a request the Job does not carry gets a Job of its own").isEqualTo(later);
     }
 
     @Test

@@ -1,0 +1,78 @@
+package io.wgfleet.operator.publish;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.wgfleet.api.v1alpha1.WireGuardPeer;
+import io.wgfleet.api.v1alpha1.WireGuardPeerStatus;
+import io.wgfleet.testing.Peers;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Events tell verdicts the API server holds: never one of a failed write, once for one that was applied despite its error. */
+class StatusPublisherTest {
+
+    final List<String> recorded = new ArrayList<>();
+    final StatusPublisher publisher = new StatusPublisher(new PeerEventRecorder(null, Clock.systemUTC()) {
+        @Override
+        void record(io.fabric8.kubernetes.api.model.HasMetadata about, String type, String reason, String message) {
+            recorded.add(type + " " + reason);
+        }
+    }, new PeerMetrics(new SimpleMeterRegistry()));
+    final Instant now = Instant.parse("2026-12-02T03:00:00Z");
+
+    static WireGuardPeerStatus status(String ready, String reason) {
+        Condition c = new ConditionBuilder().withType("Ready").withStatus(ready).withReason(reason).withMessage(reason + ".")
+                .withLastTransitionTime("2026-12-02T02:59:00Z").build();
+        WireGuardPeerStatus s = new WireGuardPeerStatus();
+        s.setConditions(List.of(c));
+        s.setObservedGeneration(1L);
+        return s;
+    }
+
+    static WireGuardPeer peer(WireGuardPeerStatus stored) {
+        WireGuardPeer p = Peers.peer("ns", "a", "n0", "wg0", "10.0.0.1/32");
+        p.getMetadata().setUid("uid-a");
+        p.getMetadata().setGeneration(1L);
+        p.setStatus(stored);
+        return p;
+    }
+
+    @Test
+    void aFailedWriteRecordsNothingAndItsRetryRecordsOnce() {
+        WireGuardPeerStatus verdict = status("False", "NoResponse");
+        assertThat(publisher.publish(peer(null), verdict, "NoResponse", false, now)).isTrue();
+        publisher.notWritten(peer(null), verdict);
+        assertThat(recorded).as("nothing stored, nothing told").isEmpty();
+        assertThat(publisher.publish(peer(null), verdict, "NoResponse", false, now.plusSeconds(1))).as("written again").isTrue();
+        publisher.written(peer(null), verdict);
+        publisher.written(peer(null), verdict);
+        assertThat(recorded).containsExactly("Warning NoResponse");
+    }
+
+    @Test
+    void aWriteAppliedDespiteItsErrorIsToldWhenTheCacheShowsIt() {
+        WireGuardPeerStatus verdict = status("True", "Connected");
+        assertThat(publisher.publish(peer(null), verdict, "Connected", false, now)).isTrue();
+        publisher.notWritten(peer(null), verdict);
+        assertThat(publisher.publish(peer(verdict), verdict, "Connected", false, now.plusSeconds(1))).as("stored already").isFalse();
+        publisher.publish(peer(verdict), verdict, "Connected", false, now.plusSeconds(2));
+        assertThat(recorded).containsExactly("Normal Connected");
+    }
+
+    @Test
+    void aCacheThatLagsOurOwnWriteTellsNoOlderVerdict() {
+        WireGuardPeerStatus before = status("False", "NoResponse");
+        WireGuardPeerStatus after = status("True", "Connected");
+        publisher.publish(peer(before), after, "Connected", false, now);
+        publisher.written(peer(before), after);
+        assertThat(publisher.publish(peer(before), after, "Connected", false, now.plusSeconds(1))).as("just written").isFalse();
+        assertThat(recorded).as("the verdict stored before this process saw the peer is not told again, the lagging cache not at all")
+                .containsExactly("Normal Connected");
+    }
+}
