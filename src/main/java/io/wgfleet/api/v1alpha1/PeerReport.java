@@ -1,5 +1,6 @@
 package io.wgfleet.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.List;
 
 /** One peer line of wg show dump. Keys are public; the preshared key is only a fingerprint. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class PeerReport {
 
     @JsonPropertyDescription("The peer's public key.")

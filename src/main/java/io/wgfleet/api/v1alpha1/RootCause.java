@@ -1,5 +1,6 @@
 package io.wgfleet.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.List;
 
 /** The first failing layer, proven by evidence, with the fix. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class RootCause {
 
     @JsonPropertyDescription("One CamelCase word from the reason catalogue, e.g. UDPPortBlocked, PublicKeyMismatch, Connected.")

@@ -1,5 +1,6 @@
 package io.wgfleet.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -8,6 +9,7 @@ import java.util.List;
 
 /** What wgfleet observed and concluded about the peer. No phase field: read the conditions. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class WireGuardPeerStatus {
 
     @JsonPropertyDescription("The metadata.generation this status describes.")
