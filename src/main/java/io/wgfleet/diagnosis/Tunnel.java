@@ -44,7 +44,7 @@ final class Tunnel {
     final List<String> missing;       // facts the verdict lacks, shown as evidence
     final boolean handshakeRecent;    // younger than REJECT_AFTER_TIME, or just completed by a probe
     final boolean handshakeStale;     // a handshake happened, longer ago than REJECT_AFTER_TIME
-    final long handshakeAgeSeconds;   // -1 when never
+    final long handshakeAgeSeconds;   // -1 when the dump holds no handshake time (none, or only the probe saw it complete)
     final Side initiator;             // null when nobody is known to initiate
     final Side responder;
     private NatMapping localNat;      // measured on first use

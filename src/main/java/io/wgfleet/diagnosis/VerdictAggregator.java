@@ -122,7 +122,7 @@ final class VerdictAggregator {
         long age = t.handshakeAgeSeconds;
         if (t.handshakeRecent && trafficProven(t)) {
             return new Finding(Reason.Connected, "handshake with " + Keys.prefix(t.declared.publicKey()) + " on " + t.nodeName + " "
-                    + (age >= 0 ? age + " s ago" : "just completed") + ", traffic both ways (rx "
+                    + ago(age) + ", traffic both ways (rx "
                     + local.rx() + " B, tx " + local.tx() + " B" + (probeReplied(local) ? ", probe answered" : "") + ")");
         }
         Reason unknown = unproven(t);
@@ -142,7 +142,7 @@ final class VerdictAggregator {
                         : local.probe.error() != null ? "a probe through the tunnel, which could not run (" + local.probe.error() + ")"
                         : "traffic beyond the handshake (a probe reply, or more than 240 B each way)";
             }
-            return new Finding(unknown, "handshake " + age + " s ago works, but traffic is not proven: " + why + missing(t, needed));
+            return new Finding(unknown, "handshake " + ago(age) + " works, but traffic is not proven: " + why + missing(t, needed));
         }
         if (local.sentWithoutReply() || (t.remote != null && t.remote.sentWithoutReply())) {
             return new Finding(unknown, "handshake initiations get no reply, and the facts at hand prove no cause"
@@ -159,6 +159,11 @@ final class VerdictAggregator {
                 : "a provoked handshake (nothing was sent to the peer in the window)";
         return new Finding(unknown, (t.handshakeStale ? "latest handshake " + age + " s ago" : "no handshake yet")
                 + " and nothing provoked a new one: an idle peer, not a failure" + missing(t, provoked));
+    }
+
+    /** A recent handshake's age; the agent reports -1 for one that completed while it collected. */
+    private static String ago(long age) {
+        return age >= 0 ? age + " s ago" : "just now";
     }
 
     /** The Unknown reason of a verdict the checks could not reach. */
