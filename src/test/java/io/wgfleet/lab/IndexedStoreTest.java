@@ -14,23 +14,22 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.mockwebserver.crud.Attribute;
 import io.fabric8.mockwebserver.crud.AttributeSet;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The lab API server's indexed store answers what the mock's scan answered: names, namespaces, selectors, deletes. */
 class IndexedStoreTest {
 
-    private static KubectlApiServer api;
+    @RegisterExtension
+    static final LabApiServerExtension LAB = new LabApiServerExtension();
     private static KubernetesClient client;
 
     @BeforeAll
-    static void start() throws Exception {
-        api = KubectlApiServer.start(Path.of("crds"));
-        client = api.client();
+    static void declare() {
+        client = LAB.client();
         for (String ns : List.of("a", "b")) {
             client.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
         }
@@ -39,12 +38,6 @@ class IndexedStoreTest {
             client.resource(cm(c[0], c[1], c[2])).create();
         }
         client.resource(new NodeBuilder().withNewMetadata().withName("n1").endMetadata().build()).create();
-    }
-
-    @AfterAll
-    static void stop() {
-        client.close();
-        api.close();
     }
 
     private static ConfigMap cm(String ns, String name, String color) {

@@ -3,37 +3,22 @@ package io.wgfleet.operator.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.wgfleet.api.v1alpha1.WireGuardPeer;
 import io.wgfleet.api.v1alpha1.WireGuardPeerStatus;
-import io.wgfleet.lab.KubectlApiServer;
+import io.wgfleet.lab.LabApiServerExtension;
 import io.wgfleet.lab.RequestCounter;
 import io.wgfleet.testing.Peers;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The status write against the strict lab API server: one request when the cached peer is current, a re-read only on 409. */
 class StatusWriterTest {
 
-    private static KubectlApiServer api;
-    private static KubernetesClient client;
-
-    @BeforeAll
-    static void start() throws Exception {
-        api = KubectlApiServer.start(Path.of("crds"));
-        client = api.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        client.close();
-        api.close();
-    }
+    @RegisterExtension
+    static final LabApiServerExtension LAB = new LabApiServerExtension();
 
     private static WireGuardPeerStatus status(String nodes) {
         WireGuardPeerStatus s = new WireGuardPeerStatus();
@@ -43,14 +28,14 @@ class StatusWriterTest {
     }
 
     private static WireGuardPeer stored(String name) {
-        return client.resources(WireGuardPeer.class).inNamespace("sw").withName(name).get();
+        return LAB.client().resources(WireGuardPeer.class).inNamespace("sw").withName(name).get();
     }
 
     private Map<String, Long> requestsDuring(Runnable r) {
-        Map<RequestCounter.Key, Long> before = RequestCounter.of(api).snapshot();
+        Map<RequestCounter.Key, Long> before = RequestCounter.of(LAB.api()).snapshot();
         r.run();
         Map<String, Long> d = new TreeMap<>();
-        RequestCounter.of(api).snapshot().forEach((k, v) -> {
+        RequestCounter.of(LAB.api()).snapshot().forEach((k, v) -> {
             long n = v - before.getOrDefault(k, 0L);
             if (n != 0) {
                 d.put(k.verb() + " " + k.resource(), n);
@@ -61,8 +46,8 @@ class StatusWriterTest {
 
     @Test
     void aCurrentPeerIsWrittenWithOnePatchAndNoRead() {
-        WireGuardPeer created = client.resource(Peers.peer("sw", "current", "n1", "wg0", "10.77.0.2/32")).create();
-        StatusWriter writer = new StatusWriter(client);
+        WireGuardPeer created = LAB.client().resource(Peers.peer("sw", "current", "n1", "wg0", "10.77.0.2/32")).create();
+        StatusWriter writer = new StatusWriter(LAB.client());
         assertThat(requestsDuring(() -> writer.write(created, status("n1")))).containsOnly(Map.entry("patch wireguardpeers/status", 1L));
         WireGuardPeer after = stored("current");
         assertThat(after.getStatus().getTargetNodes()).isEqualTo("n1");
@@ -73,13 +58,13 @@ class StatusWriterTest {
 
     @Test
     void aStalePeerGetsAConflictThenOneReadAndTheSameStatus() {
-        WireGuardPeer cached = client.resource(Peers.peer("sw", "stale", "n1", "wg0", "10.77.0.2/32")).create();
+        WireGuardPeer cached = LAB.client().resource(Peers.peer("sw", "stale", "n1", "wg0", "10.77.0.2/32")).create();
         // the cache has not seen this edit yet
-        client.resources(WireGuardPeer.class).inNamespace("sw").withName("stale").edit(p -> {
+        LAB.client().resources(WireGuardPeer.class).inNamespace("sw").withName("stale").edit(p -> {
             p.getMetadata().setAnnotations(Map.of("wgfleet.io/diagnose", "1"));
             return p;
         });
-        StatusWriter writer = new StatusWriter(client);
+        StatusWriter writer = new StatusWriter(LAB.client());
         assertThat(requestsDuring(() -> writer.write(cached, status("n1"))))
                 .containsOnly(Map.entry("patch wireguardpeers/status", 2L), Map.entry("get wireguardpeers", 1L));
         WireGuardPeer after = stored("stale");
@@ -89,9 +74,9 @@ class StatusWriterTest {
 
     @Test
     void aDeletedPeerIsRefusedNotRecreated() {
-        WireGuardPeer cached = client.resource(Peers.peer("sw", "gone", "n1", "wg0", "10.77.0.2/32")).create();
-        client.resource(cached).delete();
-        StatusWriter writer = new StatusWriter(client);
+        WireGuardPeer cached = LAB.client().resource(Peers.peer("sw", "gone", "n1", "wg0", "10.77.0.2/32")).create();
+        LAB.client().resource(cached).delete();
+        StatusWriter writer = new StatusWriter(LAB.client());
         assertThatThrownBy(() -> writer.write(cached, status("n1"))).isInstanceOf(KubernetesClientException.class)
                 .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(404));
         assertThat(stored("gone")).isNull();
