@@ -40,4 +40,6 @@ COPY --chown=185 target/quarkus-app/quarkus/ /deployments/quarkus/
 # It never changes the node's WireGuard configuration or any rule but its own table.
 USER 185
 WORKDIR /deployments
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/deployments/quarkus-run.jar"]
+# The heap share of the container's memory limit: the chart's default (heapPercentage), which
+# the chart passes itself; here for the image run without the chart.
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=50", "-jar", "/deployments/quarkus-run.jar"]

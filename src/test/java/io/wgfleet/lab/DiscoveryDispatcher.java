@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.time.Duration;
@@ -25,7 +24,7 @@ import java.util.Map;
  * {@code kubectl get wgp} shows the columns a real API server would. Writes go through
  * {@link StrictWrites} (conflicts, schema validation, size limits, as a real API server).
  */
-final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
+final class DiscoveryDispatcher extends IndexedCrudDispatcher {
 
     /** A served resource: what discovery says about it. */
     record Served(String group, String version, String plural, String singular, String kind, boolean namespaced,

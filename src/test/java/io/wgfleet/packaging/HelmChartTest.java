@@ -62,6 +62,24 @@ class HelmChartTest {
     }
 
     @Test
+    void theHeapIsTheChartsShareOfTheLimitAndLeavesRoomOutsideIt() throws IOException {
+        Map<String, Object> v = HelmChart.deepCopy(HelmChart.defaultValues());
+        HelmChart.at(v, "resources").put("limits", Map.of("memory", "1Gi"));
+        v.put("heapPercentage", 60);
+        Container c = operator(v, 2);
+        assertThat(c.getCommand()).containsExactly("java", "-XX:MaxRAMPercentage=60", "-jar", "/deployments/quarkus-run.jar");
+        assertThat(c.getResources().getLimits().get("memory").toString()).isEqualTo("1Gi");
+        // the defaults keep the rule the README states: at least 256Mi of the limit outside the heap
+        Container d = operator(HelmChart.defaultValues(), 2);
+        long limit = io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(d.getResources().getLimits().get("memory")).longValue();
+        int percent = ((Number) HelmChart.defaultValues().get("heapPercentage")).intValue();
+        assertThat(d.getCommand()).contains("-XX:MaxRAMPercentage=" + percent);
+        assertThat(limit * (100 - percent) / 100).isGreaterThanOrEqualTo(256L * 1024 * 1024);
+        // the image run without the chart gets the same share
+        assertThat(Files.readString(Path.of("Dockerfile"))).contains("ENTRYPOINT [\"java\", \"-XX:MaxRAMPercentage=" + percent + "\"");
+    }
+
+    @Test
     void anAgentImageOverrideReachesTheOperator() {
         Map<String, Object> v = HelmChart.deepCopy(HelmChart.defaultValues());
         HelmChart.at(v, "agent").put("image", "registry.example.com/tools/wgfleet-agent:0.1.0-debug");

@@ -37,7 +37,7 @@ final class OperatorProcess implements AutoCloseable {
     }
 
     /**
-     * @param heap  -Xmx value, e.g. 288m (the chart: 384Mi limit at MaxRAMPercentage=75)
+     * @param heap  -Xmx value, e.g. 320m (the chart's, {@link ChartHeap})
      * @param extra environment for the operator (WGFLEET_... settings)
      * @param jar   the built operator, normally target/quarkus-app/quarkus-run.jar
      */

@@ -41,7 +41,7 @@ import java.util.function.BooleanSupplier;
  *
  * <pre>
  * mvn -B -Pbench -DskipTests package exec:exec@scale -Dshape=wide|concentrator|churn
- *     [-Dnodes=1000 -DpeersPerNode=10 -Dpeers=5000 -DjobTime=7s -Dheap=288m -Dinterval=5m -Dtimeout=20m
+ *     [-Dnodes=1000 -DpeersPerNode=10 -Dpeers=5000 -DjobTime=7s -Dheap=(the chart's) -Dinterval=5m -Dtimeout=20m
  *      -DoperatorEnv=WGFLEET_AGENT_MAX_CONCURRENT_JOBS=20,...]
  * </pre>
  *
@@ -105,11 +105,12 @@ public final class ScaleBench {
         Duration interval = duration(opt("interval", "5m"));
         Duration timeout = duration(opt("timeout", "20m"));
         Duration quiet = duration(opt("quiet", "60s"));
-        String heap = opt("heap", "288m");
+        ChartHeap chart = ChartHeap.read();
+        String heap = opt("heap", chart.xmx());
         Files.createDirectories(work);
         int peers = fleet.peers.size();
-        line("# scale benchmark: %s, %d nodes, %d peers, Job time %s, heap -Xmx%s, interval %s (%s)", shape, fleet.nodes.size(),
-                peers, opt("jobTime", "7s"), heap, opt("interval", "5m"), Instant.now());
+        line("# scale benchmark: %s, %d nodes, %d peers, Job time %s, heap -Xmx%s (%s), interval %s (%s)", shape, fleet.nodes.size(),
+                peers, opt("jobTime", "7s"), heap, opts.containsKey("heap") ? "set by -Dheap" : chart, opt("interval", "5m"), Instant.now());
 
         try (KubectlApiServer api = KubectlApiServer.start(Path.of("crds"));
              KubernetesClient admin = api.client();
