@@ -664,6 +664,20 @@ class DiagnosisEngineTest {
                 ": NAT whose mapping varies by destination");
     }
 
+    /** The server's verdict measures the client's NAT with the same further observer: both ends tell the same. */
+    @Test
+    void theRemoteEndsNatIsMeasuredByTheFurtherObserversToo() {
+        Lab lab = natLab();
+        NodeFacts wgs2 = observer("wgs2", lab.clientKey, "198.51.100.7:40002", Lab.COLLECTED_S - 30);
+        Diagnosis d = DiagnosisEngine.diagnose(lab.serverInFleet().withObservers(List.of(wgs2)));
+        assertThat(natEvidence(d, "wgc")).contains("wgs sees wgc as 198.51.100.7:40001", "wgs2 sees wgc as 198.51.100.7:40002",
+                ": NAT whose mapping varies by destination");
+        // an observer that holds neither end's key measures nothing
+        NodeFacts unrelated = observer("wgs3", Lab.key(new java.util.Random(11)), "198.51.100.7:40003", Lab.COLLECTED_S - 30);
+        assertThat(natEvidence(DiagnosisEngine.diagnose(lab.serverInFleet().withObservers(List.of(unrelated))), "wgc"))
+                .endsWith(": NAT rewriting the port").doesNotContain("wgs3");
+    }
+
     @Test
     void twoObserversSeeingOneMappingIsNoVariationByDestination() {
         Lab lab = natLab();
