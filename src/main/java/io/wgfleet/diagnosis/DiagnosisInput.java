@@ -14,8 +14,9 @@ import java.time.Instant;
  * @param remote      the other end when it is in the fleet ({@code remotePeerRef}); null for a one-sided tunnel
  * @param now         the current time
  * @param staleAfter  a report collected longer ago than this is stale (DiagnosticPending)
- * @param observers   reports of further fleet nodes that hold a peer entry for the local interface's key: how
- *                    they see the local node tells whether its NAT mapping varies by destination; may be empty
+ * @param observers   reports of further fleet nodes that hold a peer entry for the local interface's key or the
+ *                    remote end's: how they see that end tells whether its NAT mapping varies by destination; may
+ *                    be empty
  */
 public record DiagnosisInput(
         DeclaredPeer peer,

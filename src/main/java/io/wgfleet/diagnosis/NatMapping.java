@@ -56,7 +56,10 @@ record NatMapping(Kind kind, List<String> observations) {
         return String.join("; ", observations) + ": " + kind.words;
     }
 
-    /** The NAT in front of side {@code s} of tunnel {@code t}, as the other side and the further observers see it. */
+    /**
+     * The NAT in front of side {@code s} of tunnel {@code t}, as the other side and the further
+     * observers (fleet nodes with a peer entry for {@code s}'s key) see it.
+     */
     static NatMapping of(Tunnel t, Side s) {
         String key = s.iface == null ? null : s.iface.publicKey();
         if (key == null || s.addresses().isEmpty()) {
@@ -67,16 +70,15 @@ record NatMapping(Kind kind, List<String> observations) {
         if (other != null && other.peer != null) {
             add(seen, other.node, other.peer, other.facts);
         }
-        if (s == t.local) {
-            for (NodeFacts f : t.input.observers()) {
-                if (FreshnessGate.staleness(f, t.input) != null || (other != null && f.nodeName() != null && f.nodeName().equals(other.node))) {
-                    continue;
-                }
-                for (Interface i : f.interfaces()) {
-                    Peer p = i.findPeer(key);
-                    if (p != null) {
-                        add(seen, f.nodeName(), p, f);
-                    }
+        for (NodeFacts f : t.input.observers()) {
+            String n = f.nodeName();
+            if (FreshnessGate.staleness(f, t.input) != null || (n != null && (n.equals(s.node) || (other != null && n.equals(other.node))))) {
+                continue;
+            }
+            for (Interface i : f.interfaces()) {
+                Peer p = i.findPeer(key);
+                if (p != null) {
+                    add(seen, n, p, f);
                 }
             }
         }

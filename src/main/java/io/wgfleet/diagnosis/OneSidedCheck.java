@@ -37,6 +37,10 @@ final class OneSidedCheck implements LayerCheck {
                 + " of the " + t.handshakeAgeSeconds + " s old session included"
                 + (p.escalatedMillis() != null ? " (the agent waited " + p.escalatedMillis() + " ms beyond its first window for it)" : "")
                 : "")
+                + (t.handshakeRecent && t.remoteRetries() > 0 ? ", and the remote's own " + (t.remoteRetries() + 1)
+                + " initiations arrived, each answered with a 92 B response, and it kept retrying: our answers never reached it"
+                + (p.escalatedMillis() != null && (p.initiationsSent() == null || p.initiationsSent() == 0)
+                ? " (the agent kept provoking " + p.escalatedMillis() + " ms beyond its first window)" : "") : "")
                 : "initiations go out (tx " + local.tx() + " B, about " + Math.max(1, local.tx() / Side.INITIATION)
                 + " × 148 B) and nothing comes back (rx 0 B)";
         List<String> proven = new ArrayList<>();

@@ -139,14 +139,26 @@ final class Tunnel {
     }
 
     /**
-     * WireGuard itself re-initiated on the young session (within the first window, or while the
-     * agent kept provoking) and nothing answered: as much a failing handshake as a stale one.
+     * A handshake on the young session failed while nothing else came back: WireGuard itself
+     * re-initiated (within the first window, or while the agent kept provoking) and nothing
+     * answered, or the remote's own initiations arrived, were answered (the tx counter holds a
+     * response each) and it retried, which an initiator does only when no response reached it.
+     * As much a failing handshake as a stale one.
      */
     boolean reinitiationUnanswered() {
         ProvokedHandshake p = local.probe;
         return handshakeRecent && p != null && p.error() == null && Boolean.FALSE.equals(p.replied())
                 && !Boolean.TRUE.equals(p.handshakeCompleted()) && p.rxDelta() != null && p.rxDelta() % Side.INITIATION == 0
-                && p.initiationsSent() != null && p.initiationsSent() > 0;
+                && p.initiationsSent() != null && (p.initiationsSent() > 0 || remoteRetries() > 0);
+    }
+
+    /** How often the remote retried an initiation that we answered during the probe (its first one is no retry); 0 when none. */
+    long remoteRetries() {
+        ProvokedHandshake p = local.probe;
+        if (p == null || p.rxDelta() == null || p.rxDelta() % Side.INITIATION != 0 || p.initiationsSent() == null) {
+            return 0;
+        }
+        return Math.max(0, p.rxDelta() / Side.INITIATION - 1);
     }
 
     /** The DF search's control failed: the path that answered the probe was gone moments later. */

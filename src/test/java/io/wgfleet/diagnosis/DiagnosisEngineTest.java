@@ -430,6 +430,29 @@ class DiagnosisEngineTest {
         assertThat(d.evidence()).anySatisfy(e -> assertThat(e).contains("only the remote's own 1 initiation(s) of 148 B arrived"));
     }
 
+    /**
+     * The lab's young-session-drop as the agent reported it: the remote kept retrying (each of its
+     * initiations cancels WireGuard's own timer here, so ours never came), two arrived, each was
+     * answered (2 x 92 B in tx beside 15 pings of 128 B), nothing else came back: NoResponse.
+     */
+    @Test
+    void theRemotesRetriedInitiationsThatOurAnswersNeverCompletedAreNoResponse() {
+        Lab lab = new Lab();
+        lab.client.peer.hs = Lab.COLLECTED_S - 29;
+        lab.client.probe = new NodeFacts.ProvokedHandshake("wg0", lab.serverKey, "10.77.0.1", Lab.COLLECTED.minusSeconds(20), 20028L,
+                15 * 128L + 2 * 92, 2 * 148L, false, false, null, 14502L, 0);
+        Diagnosis d = DiagnosisEngine.diagnose(lab.clientOneSided());
+        assertThat(d.reason()).isEqualTo(Reason.NoResponse);
+        assertThat(d.message()).contains("the remote's own 2 initiations arrived, each answered", "kept retrying",
+                "our answers never reached it", "14502 ms beyond its first window");
+        assertThat(d.trafficFlowing().status()).isEqualTo(Status.FALSE);
+
+        // one initiation of the remote's is no retry (our answer may complete it): no verdict
+        lab.client.probe = new NodeFacts.ProvokedHandshake("wg0", lab.serverKey, "10.77.0.1", Lab.COLLECTED.minusSeconds(20), 20028L,
+                15 * 128L + 92, 148L, false, false, null, 14502L, 0);
+        assertThat(DiagnosisEngine.diagnose(lab.clientOneSided()).reason().isUnknown()).isTrue();
+    }
+
     /** The same young session without a counted re-initiation proves nothing: still not a verdict. */
     @Test
     void aYoungSessionWithoutAReinitiationIsNotNoResponse() {
@@ -662,6 +685,20 @@ class DiagnosisEngineTest {
         Diagnosis d = DiagnosisEngine.diagnose(in);
         assertThat(natEvidence(d, "wgc")).contains("wgs sees wgc as 198.51.100.7:40001", "wgs2 sees wgc as 198.51.100.7:40002",
                 ": NAT whose mapping varies by destination");
+    }
+
+    /** The server's verdict measures the client's NAT with the same further observer: both ends tell the same. */
+    @Test
+    void theRemoteEndsNatIsMeasuredByTheFurtherObserversToo() {
+        Lab lab = natLab();
+        NodeFacts wgs2 = observer("wgs2", lab.clientKey, "198.51.100.7:40002", Lab.COLLECTED_S - 30);
+        Diagnosis d = DiagnosisEngine.diagnose(lab.serverInFleet().withObservers(List.of(wgs2)));
+        assertThat(natEvidence(d, "wgc")).contains("wgs sees wgc as 198.51.100.7:40001", "wgs2 sees wgc as 198.51.100.7:40002",
+                ": NAT whose mapping varies by destination");
+        // an observer that holds neither end's key measures nothing
+        NodeFacts unrelated = observer("wgs3", Lab.key(new java.util.Random(11)), "198.51.100.7:40003", Lab.COLLECTED_S - 30);
+        assertThat(natEvidence(DiagnosisEngine.diagnose(lab.serverInFleet().withObservers(List.of(unrelated))), "wgc"))
+                .endsWith(": NAT rewriting the port").doesNotContain("wgs3");
     }
 
     @Test

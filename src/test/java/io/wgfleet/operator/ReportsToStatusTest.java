@@ -355,6 +355,50 @@ class ReportsToStatusTest {
         assertThat(c.getStatus().getRootCause().getEvidence()).anySatisfy(e -> assertThat(e).contains("node " + b));
     }
 
+    // --- NAT measured by the fleet ---------------------------------------------------------
+
+    /**
+     * The client (node a, 100.64.0.2, port 51821, no keepalive) sits behind a NAT. Its server b
+     * sees it as 203.0.113.7:40001; a second server c, which declares the client too, sees it as
+     * 203.0.113.7:40002. Both verdicts of the tunnel a-b say what c's report shows: the mapping
+     * varies by destination. Without c's entry b's view alone is a NAT rewriting the port.
+     */
+    @Test
+    void aSecondServerOfTheClientShowsItsNatMappingVariesByDestination() {
+        String a = addNode("a");
+        String b = addNode("b");
+        String c = addNode("c");
+        Pair p = pair(a, b);
+        String secondServerKey = TestKeys.key();
+        WireGuardPeer onC = peer(ns, "to-client-2", c, "wg0", "10.77.0.2/32");
+        onC.getSpec().setPublicKey(p.clientKey());
+        client.resource(onC).create();
+        await().atMost(Duration.ofSeconds(15)).until(() -> jobsOf(a).size() == 1 && jobsOf(b).size() == 1 && jobsOf(c).size() == 1);
+
+        long hs = clock.instant().getEpochSecond() - 5;
+        agentReports(c, report(c, clock.instant(), "wg0", secondServerKey, 51820, "198.51.100.1/24", "10.77.0.3/24",
+                List.of(Reports.peer(p.clientKey(), "203.0.113.7:40002", "10.77.0.2/32", hs, 404, 348))), jobsOf(c).get(0));
+        agentReports(b, report(b, clock.instant(), "wg0", p.serverKey(), 51820, "192.0.2.1/24", "10.77.0.1/24",
+                List.of(Reports.peer(p.clientKey(), "203.0.113.7:40001", "10.77.0.2/32", hs, 404, 348))), jobsOf(b).get(0));
+        WireGuardNodeReport clientReport = report(a, clock.instant(), "wg0", p.clientKey(), 51821, "100.64.0.2/24", "10.77.0.2/24",
+                List.of(Reports.peer(p.serverKey(), "192.0.2.1:51820", "10.77.0.1/32", hs, 348, 404),
+                        Reports.peer(secondServerKey, "198.51.100.1:51820", "10.77.0.3/32", hs, 348, 404)));
+        clientReport.getSpec().getHandshakeProbes().add(probe("wg0", p.serverKey(), "10.77.0.1", clock.instant().minusSeconds(6), true));
+        agentReports(a, clientReport, jobsOf(a).get(0));
+
+        String measured = "NAT in front of " + a + ", measured: " + b + " sees " + a + " as 203.0.113.7:40001";
+        for (WireGuardPeer end : List.of(p.client(), p.server())) {
+            WireGuardPeer x = awaitUntil(end, y -> y.getStatus().getRootCause() != null
+                    && y.getStatus().getRootCause().getEvidence().stream().anyMatch(e -> e.contains(measured)));
+            String nat = x.getStatus().getRootCause().getEvidence().stream().filter(e -> e.contains(measured)).findFirst().orElseThrow();
+            assertThat(nat).as(end.getMetadata().getName())
+                    .contains(c + " sees " + a + " as 203.0.113.7:40002", ": NAT whose mapping varies by destination");
+        }
+        // no keepalive behind a proven NAT: an advisory on the client's Connected verdict
+        WireGuardPeer toServer = awaitReady(p.client(), "True", "Connected");
+        assertThat(toServer.getStatus().getRootCause().getAdditionalFindings()).extracting(f -> f.getReason()).contains("KeepaliveMissing");
+    }
+
     @Test
     void aFailedJobIsDiagnosticFailedNamingTheNode() {
         String n = addNode("gw");

@@ -7,6 +7,7 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.wgfleet.api.Timestamps;
 import io.wgfleet.api.v1alpha1.PeerRef;
 import io.wgfleet.api.v1alpha1.ReportParts;
 import io.wgfleet.api.v1alpha1.WireGuardNodeReport;
@@ -22,7 +23,10 @@ import io.wgfleet.operator.round.ClusterView;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
+import java.time.Instant;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,6 +61,8 @@ public class ClusterCache implements ClusterView {
     static final String ENDPOINT_ADDRESS_INDEX = "by-endpoint-address";
     /** A node's addresses: its Node status, and the interface addresses of its last report. */
     static final String ADDRESS_INDEX = "by-address";
+    /** The public keys of a report's peer lines: the nodes that hold an entry for a key. */
+    static final String PEER_KEY_INDEX = "by-peer-key";
     static final String SELECTED = "*";
     static final String NODE_INDEX = "by-node";
     static final String NODES_SOURCE = "nodes";
@@ -98,7 +104,7 @@ public class ClusterCache implements ClusterView {
                 .withOnUpdateFilter((next, prev) -> !Objects.equals(next.getMetadata().getLabels(), prev.getMetadata().getLabels()))
                 .withSecondaryToPrimaryMapper(node -> peersAffectedBy(node.getMetadata().getName(), node))
                 .build(), context);
-        nodes.addIndexers(Map.of(ADDRESS_INDEX, ClusterCache::nodeAddresses));
+        nodes.addIndexers(Map.of(ADDRESS_INDEX, IndexKeys::nodeAddresses));
 
         // A new report from a node is new evidence for the peers it hosts and their remote ends.
         reports = new InformerEventSource<>(InformerEventSourceConfiguration.from(WireGuardNodeReport.class, WireGuardPeer.class)
@@ -107,7 +113,7 @@ public class ClusterCache implements ClusterView {
                 .withSecondaryToPrimaryMapper(report -> ReportParts.isContinuation(report) ? Set.of()
                         : peersAffectedBy(report.getMetadata().getName(), null))
                 .build(), context);
-        reports.addIndexers(Map.of(ADDRESS_INDEX, ClusterCache::reportAddresses));
+        reports.addIndexers(Map.of(ADDRESS_INDEX, IndexKeys::reportAddresses, PEER_KEY_INDEX, IndexKeys::reportPeerKeys));
 
         // Duplicate keys and overlapping AllowedIPs involve two peers on one node and
         // interface: a spec change of one re-evaluates the others it now collides with, and
@@ -130,10 +136,10 @@ public class ClusterCache implements ClusterView {
                         .withSecondaryToPrimaryMapper(this::collidingWith)
                         .build(), context);
         fleetPeers.addIndexers(Map.of(
-                NODE_INTERFACE_INDEX, ClusterCache::nodeInterfaceKeys,
-                HOST_INDEX, p -> p.getSpec() == null ? List.of() : List.of(hostKey(p)),
-                REMOTE_INDEX, ClusterCache::remoteKeys,
-                ENDPOINT_ADDRESS_INDEX, ClusterCache::endpointAddress));
+                NODE_INTERFACE_INDEX, IndexKeys::nodeInterfaceKeys,
+                HOST_INDEX, p -> p.getSpec() == null ? List.of() : List.of(IndexKeys.hostKey(p)),
+                REMOTE_INDEX, IndexKeys::remoteKeys,
+                ENDPOINT_ADDRESS_INDEX, IndexKeys::endpointAddress));
 
         // A Job that finishes (or disappears unfinished) answers its node's round. A Job
         // being created or starting changes no peer's status; freed slots are the round
@@ -156,47 +162,6 @@ public class ClusterCache implements ClusterView {
         return List.of(nodes, reports, fleetPeers, jobs);
     }
 
-    static List<String> nodeInterfaceKeys(WireGuardPeer p) {
-        if (p.getSpec() == null || p.getSpec().getInterfaceName() == null) {
-            return List.of();
-        }
-        return List.of(hostKey(p) + "/" + p.getSpec().getInterfaceName());
-    }
-
-    private static String hostKey(WireGuardPeer p) {
-        String n = p.getSpec().getNodeName();
-        return n != null && !n.isEmpty() ? n : SELECTED;
-    }
-
-    static List<String> remoteKeys(WireGuardPeer p) {
-        PeerRef ref = p.getSpec() == null ? null : p.getSpec().getRemotePeerRef();
-        if (ref == null || ref.getName() == null) {
-            return List.of();
-        }
-        return List.of(PeerRefs.refNamespace(p, ref) + "/" + ref.getName());
-    }
-
-    static List<String> endpointAddress(WireGuardPeer p) {
-        String address = p.getSpec() == null ? null : Addresses.ofEndpoint(p.getSpec().getEndpoint());
-        return address == null ? List.of() : List.of(address);
-    }
-
-    static List<String> nodeAddresses(Node n) {
-        if (n.getStatus() == null || n.getStatus().getAddresses() == null) {
-            return List.of();
-        }
-        return n.getStatus().getAddresses().stream().map(a -> Addresses.canonical(a.getAddress())).filter(Objects::nonNull)
-                .distinct().toList();
-    }
-
-    static List<String> reportAddresses(WireGuardNodeReport r) {
-        if (ReportParts.isContinuation(r) || r.getSpec() == null || r.getSpec().getAddresses() == null) {
-            return List.of();
-        }
-        return r.getSpec().getAddresses().stream().map(a -> Addresses.canonical(a.getAddress())).filter(Objects::nonNull)
-                .distinct().toList();
-    }
-
     /**
      * The nodes that have {@code address}, by their Node status or their last report; a
      * report outlives its node, so only reports of nodes that still exist count.
@@ -207,6 +172,22 @@ public class ClusterCache implements ClusterView {
         reports.byIndex(ADDRESS_INDEX, address).stream().map(r -> r.getMetadata().getName())
                 .filter(n -> node(n).isPresent()).forEach(out::add);
         return out;
+    }
+
+    /**
+     * The nodes whose last report holds a peer entry for {@code publicKey} (a continuation's
+     * lines count for its node), newest report first; only nodes that still exist.
+     */
+    public List<String> nodesWithPeer(String publicKey) {
+        Map<String, Instant> collected = new HashMap<>();
+        for (WireGuardNodeReport r : reports.byIndex(PEER_KEY_INDEX, publicKey)) {
+            String name = r.getMetadata().getName();
+            String node = ReportParts.isContinuation(r) && name.contains(".part-") ? name.substring(0, name.lastIndexOf(".part-")) : name;
+            Instant t = r.getSpec().getCollectionTime() == null ? null : Timestamps.parse(r.getSpec().getCollectionTime());
+            collected.merge(node, t == null ? Instant.EPOCH : t, (x, y) -> x.isAfter(y) ? x : y);
+        }
+        return collected.keySet().stream().filter(n -> node(n).isPresent())
+                .sorted(Comparator.comparing((String n) -> collected.get(n)).reversed().thenComparing(Comparator.naturalOrder())).toList();
     }
 
     public List<Node> nodes() {
@@ -372,8 +353,8 @@ public class ClusterCache implements ClusterView {
             fleetPeers.byIndex(REMOTE_INDEX, PeerRefs.id(p)).forEach(r -> out.add(ResourceID.fromResource(r)));
         }
         Node n = node != null ? node : node(nodeName).orElse(null);
-        Set<String> addresses = new HashSet<>(n == null ? List.of() : nodeAddresses(n));
-        reports.get(new ResourceID(nodeName)).ifPresent(r -> addresses.addAll(reportAddresses(r)));
+        Set<String> addresses = new HashSet<>(n == null ? List.of() : IndexKeys.nodeAddresses(n));
+        reports.get(new ResourceID(nodeName)).ifPresent(r -> addresses.addAll(IndexKeys.reportAddresses(r)));
         for (String a : addresses) {
             fleetPeers.byIndex(ENDPOINT_ADDRESS_INDEX, a).forEach(p -> out.add(ResourceID.fromResource(p)));
         }

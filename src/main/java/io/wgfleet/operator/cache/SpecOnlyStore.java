@@ -52,7 +52,7 @@ final class SpecOnlyStore extends BasicItemStore<WireGuardPeer> {
 
     private void changed(WireGuardPeer peer) {
         if (peer != null) {
-            ClusterCache.nodeInterfaceKeys(peer).forEach(k -> groupChanges.computeIfAbsent(k, x -> new AtomicLong()).incrementAndGet());
+            IndexKeys.nodeInterfaceKeys(peer).forEach(k -> groupChanges.computeIfAbsent(k, x -> new AtomicLong()).incrementAndGet());
         }
     }
 

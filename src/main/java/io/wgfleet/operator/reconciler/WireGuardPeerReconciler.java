@@ -149,7 +149,8 @@ public class WireGuardPeerReconciler implements Reconciler<WireGuardPeer> {
 
         PlannedRound round = rounds.begin(peer, previous, roundNodes, interval, now);
         PeerDiagnoser.Outcome outcome = diagnoser.diagnose(peer, targetNodes, remote, round,
-                n -> cache.report(n).orElse(null), n -> rounds.status(n, round.requestedAt()), now, rounds.staleAfter(interval));
+                n -> cache.report(n).orElse(null), n -> rounds.status(n, round.requestedAt()), cache::nodesWithPeer, now,
+                rounds.staleAfter(interval));
         return new Diagnosed(round, interval, outcome);
     }
 

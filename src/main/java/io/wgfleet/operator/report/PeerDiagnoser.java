@@ -26,8 +26,10 @@ import java.util.function.Function;
 
 /**
  * Feeds the engine: for each node hosting the peer, that node's report (when it answers
- * the current round), the Job's failure if it failed, and the remote end's report when
- * the remote is in the fleet; then the engine's summary over the nodes.
+ * the current round), the Job's failure if it failed, the remote end's report when the
+ * remote is in the fleet, and the last reports of further nodes that hold a peer entry for
+ * either end's key (where they see that end's packets come from measures its NAT); then
+ * the engine's summary over the nodes.
  */
 @Singleton
 public class PeerDiagnoser {
@@ -46,13 +48,35 @@ public class PeerDiagnoser {
     private record Mapped(String uid, String resourceVersion, NodeFacts facts) {
     }
 
+    /**
+     * Further observers per end: two observations already tell whether a mapping varies by
+     * destination, and a concentrator's key is held by thousands of nodes.
+     */
+    static final int MAX_OBSERVERS = 2;
+    /**
+     * A key held by more nodes than this (a concentrator's, by its thousands of road warriors)
+     * has its first holders reused for {@link #HOLDERS_REUSED_FOR} instead of being listed
+     * again for each of the peers that share it; any two of them measure it. A key held by a
+     * few nodes (the usual NATed end) is looked up every time, so a report that just arrived counts.
+     */
+    static final int MANY_HOLDERS = 16;
+    static final Duration HOLDERS_REUSED_FOR = Duration.ofSeconds(2);
+    private static final int HOLDER_LISTS_KEPT = 10_000;
+    private final Map<String, Holders> holders = new ConcurrentHashMap<>();
+
+    private record Holders(Instant at, List<String> nodes) {
+    }
+
     @Inject
     public PeerDiagnoser(PeerMetrics metrics) {
         this.metrics = metrics;
     }
 
+    /**
+     * @param nodesWithPeer the nodes whose last report holds a peer entry for a public key, newest report first
+     */
     public Outcome diagnose(WireGuardPeer peer, List<String> targetNodes, RemoteEnd remote, PlannedRound round, Function<String, WireGuardNodeReport> reports,
-                            Function<String, NodeRound> roundState, Instant now, Duration staleAfter) {
+                            Function<String, NodeRound> roundState, Function<String, List<String>> nodesWithPeer, Instant now, Duration staleAfter) {
         String ns = peer.getMetadata().getNamespace();
         DeclaredPeer declared = ReportMapper.toDeclaredPeer(ns, peer.getMetadata().getName(), peer.getSpec());
 
@@ -75,7 +99,8 @@ public class PeerDiagnoser {
         for (String node : targetNodes) {
             WireGuardNodeReport report = reports.apply(node);
             Evidence e = evidence(node, report, round, roundState, waiting, this::facts);
-            DiagnosisInput input = new DiagnosisInput(declared, node, e.facts(), e.failure(), remoteSide, now, staleAfter);
+            List<NodeFacts> observers = observers(node, e.facts(), peer, remote.node(), reports, nodesWithPeer, now);
+            DiagnosisInput input = new DiagnosisInput(declared, node, e.facts(), e.failure(), remoteSide, now, staleAfter, observers);
             perNode.add(new NodeDiagnosis(node, DiagnosisEngine.diagnose(input)));
             nodeStatus.add(PeerNodeFacts.of(node, peer.getSpec(), report));
             if (e.facts() != null && e.facts().collectionTime() != null
@@ -100,6 +125,64 @@ public class PeerDiagnoser {
     }
 
     private record Evidence(NodeFacts facts, String failure) {
+    }
+
+    /**
+     * The last reports of nodes other than this end's and the remote end's that hold a peer
+     * entry for this end's key (the local interface's, from its report) or the remote end's
+     * (the declared publicKey): at most {@link #MAX_OBSERVERS} each, the newest reports. Reports
+     * from earlier rounds count (what the fleet already sees); the engine drops stale ones and
+     * compares only recent handshakes.
+     */
+    private List<NodeFacts> observers(String node, NodeFacts local, WireGuardPeer peer, String remoteNode,
+                                      Function<String, WireGuardNodeReport> reports, Function<String, List<String>> nodesWithPeer,
+                                      Instant now) {
+        NodeFacts.Interface iface = local == null ? null : local.findInterface(peer.getSpec().getInterfaceName());
+        List<String> keys = new ArrayList<>(2);
+        if (iface != null && iface.publicKey() != null) {
+            keys.add(iface.publicKey());
+        }
+        if (peer.getSpec().getPublicKey() != null && !keys.contains(peer.getSpec().getPublicKey())) {
+            keys.add(peer.getSpec().getPublicKey());
+        }
+        java.util.Set<String> chosen = new java.util.LinkedHashSet<>();
+        for (String key : keys) {
+            int taken = 0;
+            for (String n : holdersOf(key, nodesWithPeer, now)) {
+                if (taken == MAX_OBSERVERS) {
+                    break;
+                }
+                if (!n.equals(node) && !n.equals(remoteNode)) {
+                    chosen.add(n);
+                    taken++;
+                }
+            }
+        }
+        List<NodeFacts> out = new ArrayList<>(chosen.size());
+        for (String n : chosen) {
+            WireGuardNodeReport r = reports.apply(n);
+            if (r != null && r.getSpec() != null) {
+                out.add(facts(r));
+            }
+        }
+        return out;
+    }
+
+    /** The first nodes holding the key (enough to choose from once this end and the remote are left out). */
+    private List<String> holdersOf(String key, Function<String, List<String>> nodesWithPeer, Instant now) {
+        Holders h = holders.get(key);
+        if (h != null && !now.isBefore(h.at()) && now.isBefore(h.at().plus(HOLDERS_REUSED_FOR))) {
+            return h.nodes();
+        }
+        List<String> all = nodesWithPeer.apply(key);
+        List<String> first = List.copyOf(all.subList(0, Math.min(all.size(), MAX_OBSERVERS + 2)));
+        if (all.size() > MANY_HOLDERS) {
+            if (holders.size() > HOLDER_LISTS_KEPT) {
+                holders.clear();
+            }
+            holders.put(key, new Holders(now, first));
+        }
+        return first;
     }
 
     /** The report's facts, mapped again only when the report changed (NodeFacts are immutable). */

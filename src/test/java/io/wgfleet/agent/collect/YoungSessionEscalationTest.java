@@ -122,6 +122,41 @@ class YoungSessionEscalationTest {
         assertThat(r.probe().getReplied()).isFalse();
     }
 
+    /**
+     * As measured in the lab (young-session-drop): the remote keeps retrying every REKEY_TIMEOUT,
+     * each of its initiations cancels WireGuard's own timer here, and ours never comes. Its
+     * second initiation, answered like the first with nothing else back, ends the wait.
+     */
+    @Test
+    void theRemotesRetriedInitiationsEndTheWait() throws Exception {
+        Run r = escalate(firstWindow(128), NOW - 40, false, n -> 128L * n + (n >= 3 ? 92 : 0) + (n >= 6 ? 92 : 0),
+                CommandResult.failed(1, ""), n -> (n >= 3 ? 148L : 0L) + (n >= 6 ? 148L : 0L));
+        HandshakeProbe p = r.probe();
+        assertThat(p.getRxDelta()).isEqualTo(2 * 148);
+        assertThat(p.getInitiationsSent()).isZero();
+        assertThat(p.getReplied()).isFalse();
+        long pings = r.runner().commandLines().stream().filter(c -> c.startsWith("ping")).count();
+        assertThat(pings).as("stopped at the remote's second initiation, not at the bound").isEqualTo(5);
+        assertThat(p.getWaitedMillis()).isLessThan(FAST.bound().toMillis());
+    }
+
+    /** One initiation of the remote's is no retry: it may yet complete with our answer. */
+    @Test
+    void oneInitiationOfTheRemotesDoesNotEndTheWait() throws Exception {
+        Run r = escalate(firstWindow(128), NOW - 40, false, n -> 128L * n + (n >= 3 ? 92 : 0), CommandResult.failed(1, ""),
+                n -> n >= 3 ? 148L : 0L);
+        assertThat(r.probe().getWaitedMillis()).isGreaterThanOrEqualTo(FAST.bound().toMillis());
+    }
+
+    /** Two initiations of the remote's that WireGuard did not answer (tx holds no responses) prove nothing of the path back. */
+    @Test
+    void unansweredInitiationsOfTheRemotesAreNoProof() throws Exception {
+        Run r = escalate(firstWindow(128), NOW - 40, false, n -> 128L * n, CommandResult.failed(1, ""),
+                n -> (n >= 3 ? 148L : 0L) + (n >= 6 ? 148L : 0L));
+        assertThat(r.probe().getInitiationsSent()).isNull();
+        assertThat(r.probe().getWaitedMillis()).isGreaterThanOrEqualTo(FAST.bound().toMillis());
+    }
+
     @Test
     void keepalivesAreToldApartFromInitiations() {
         assertThat(YoungSessionEscalation.initiations(0)).isZero();

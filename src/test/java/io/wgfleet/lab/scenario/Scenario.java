@@ -10,11 +10,12 @@ import java.util.Map;
  * WireGuardPeer resources, a sequence of steps (faults, waits, diagnosis requests) and the
  * reason expected on each peer. Keys are never written in a scenario: {@code ${key:NODE/IF}}
  * stands for an interface's public key, {@code ${key:NAME}} for a generated key nobody holds,
- * {@code ${psk:NAME}} for a generated preshared key.
+ * {@code ${psk:NAME}} for a generated preshared key. {@code expectEvidence} names, per peer,
+ * text its root cause's message or evidence must contain (how the reason was proven).
  */
 public record Scenario(Path file, String name, String description, List<Machine> machines, List<Link> links,
                        List<Interface> interfaces, List<PeerResource> resources, List<Step> steps,
-                       Map<String, String> expect) {
+                       Map<String, String> expect, Map<String, List<String>> expectEvidence) {
 
     /** A Kubernetes node running the agent, or (external) a WireGuard end outside the fleet. */
     public record Machine(String name, boolean external, Map<String, String> labels, String hosts, int line) {
@@ -65,7 +66,11 @@ public record Scenario(Path file, String name, String description, List<Machine>
         INTERFACE_DELETE,
         /** a shell command inside a machine (args: command) */
         RUN,
-        /** make a machine a masquerading router towards another (args: towards, udpTimeout seconds) */
+        /**
+         * make a machine a masquerading router towards another (args: towards, udpTimeout seconds,
+         * ports: keep (Linux's default: the source port when free) or random (a random port per
+         * mapping, so each destination sees its own: an endpoint-dependent NAT))
+         */
         NAT
     }
 }

@@ -68,7 +68,7 @@ public final class ScenarioParser {
             throw new ScenarioException(file + ":1: the file is empty");
         }
         Map<String, Node> top = map(root, "", Set.of("name", "description", "machines", "links", "interfaces",
-                "wireGuardPeers", "steps", "expect"));
+                "wireGuardPeers", "steps", "expect", "expectEvidence"));
         String name = str(required(top, "name", root, ""), "name");
         if (!NAME.matcher(name).matches()) {
             throw error(top.get("name"), "name", "'" + name + "' must be 1-20 lowercase letters, digits and dashes (it names a Kubernetes namespace and lab nodes)");
@@ -197,7 +197,21 @@ public final class ScenarioParser {
                 expect.put(ref, str(v, "expect." + k));
             });
         }
-        return new Scenario(file, name, description, machines, links, interfaces, resources, steps, expect);
+        Map<String, List<String>> expectEvidence = new LinkedHashMap<>();
+        if (top.containsKey("expectEvidence")) {
+            map(top.get("expectEvidence"), "expectEvidence", null).forEach((k, v) -> {
+                String ref = k.contains("/") ? k : name + "/" + k;
+                if (!resourceNames.contains(ref)) {
+                    throw error(v, "expectEvidence." + k, "no WireGuardPeer '" + k + "' in wireGuardPeers");
+                }
+                List<String> texts = new ArrayList<>();
+                for (Node t : seq(v, "expectEvidence." + k)) {
+                    texts.add(str(t, "expectEvidence." + k + "[" + texts.size() + "]"));
+                }
+                expectEvidence.put(ref, List.copyOf(texts));
+            });
+        }
+        return new Scenario(file, name, description, machines, links, interfaces, resources, steps, expect, expectEvidence);
     }
 
     private Scenario.Step step(Node node, String path, Set<String> machines, Set<String> resources, String scenario) {
@@ -242,7 +256,7 @@ public final class ScenarioParser {
                 Map.entry("interfaceDown", new Kindspec(Scenario.Kind.INTERFACE_DOWN, Set.of("interface"), Set.of())),
                 Map.entry("interfaceDelete", new Kindspec(Scenario.Kind.INTERFACE_DELETE, Set.of("interface"), Set.of())),
                 Map.entry("run", new Kindspec(Scenario.Kind.RUN, Set.of("command"), Set.of())),
-                Map.entry("nat", new Kindspec(Scenario.Kind.NAT, Set.of("towards"), Set.of("udpTimeout"))));
+                Map.entry("nat", new Kindspec(Scenario.Kind.NAT, Set.of("towards"), Set.of("udpTimeout", "ports"))));
         Kindspec k = kinds.get(kindName);
         if (k == null) {
             throw error(node, path, "unknown step '" + kindName + "'; a step is one of: sleep, ping, diagnose, "
@@ -271,6 +285,12 @@ public final class ScenarioParser {
                 }
                 if (f.equals("expect") && !("ok".equals(v) || "fail".equals(v))) {
                     throw error(fields.get(f), p + ".expect", "must be ok or fail");
+                }
+                if (f.equals("udpTimeout")) {
+                    v = integer(fields.get(f), p + ".udpTimeout", 1, 86400);
+                }
+                if (f.equals("ports") && !("keep".equals(v) || "random".equals(v))) {
+                    throw error(fields.get(f), p + ".ports", "must be keep or random");
                 }
                 args.put(f, v);
             }

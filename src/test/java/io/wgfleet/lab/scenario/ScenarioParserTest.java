@@ -58,6 +58,15 @@ class ScenarioParserTest {
         assertThat(s.links()).singleElement().satisfies(l -> assertThat(l.addressB()).isEqualTo("192.0.2.2/24"));
         assertThat(s.steps()).extracting(Scenario.Step::kind).containsExactly(Scenario.Kind.SLEEP, Scenario.Kind.DIAGNOSE);
         assertThat(s.expect()).containsEntry("t/p", "Connected");
+        assertThat(s.expectEvidence()).isEmpty();
+    }
+
+    @Test
+    void expectedEvidenceAndARandomPortNatAreRead() {
+        Scenario s = ScenarioParser.parse(Path.of("good.yaml"), GOOD.replace("  - sleep: 1s", "  - nat: {machine: a, towards: b, udpTimeout: 2, ports: random}")
+                + "expectEvidence:\n  p: [\"mapping varies\", \"as 192.0.2.254:\"]\n");
+        assertThat(s.steps().get(0).args()).containsEntry("ports", "random").containsEntry("udpTimeout", 2);
+        assertThat(s.expectEvidence()).containsEntry("t/p", java.util.List.of("mapping varies", "as 192.0.2.254:"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -69,7 +78,8 @@ class ScenarioParserTest {
             "  - sleep: 1s|  - reboot: {machine: a}|bad.yaml:20:5: steps[0]: unknown step 'reboot'",
             "  p: Connected|  q: Connected|bad.yaml:23:6: expect.q: no WireGuardPeer 'q'",
             "      - publicKey: ${key:b/wg0}|      - publicKey: AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=|bad.yaml:14:20: interfaces[0].peers[0].publicKey: keys are never written",
-            "    address: 10.0.0.1/24|    adress: 10.0.0.1/24|bad.yaml:12:5: interfaces[0].adress: unknown field"
+            "    address: 10.0.0.1/24|    adress: 10.0.0.1/24|bad.yaml:12:5: interfaces[0].adress: unknown field",
+            "  - sleep: 1s|  - nat: {machine: a, towards: b, ports: sometimes}|bad.yaml:20:42: steps[0].nat.ports: must be keep or random"
     })
     void aBadFileNamesTheLineAndTheField(String from, String to, String message) {
         String bad = GOOD.replace(from, to);
@@ -78,6 +88,14 @@ class ScenarioParserTest {
                 .isInstanceOf(ScenarioException.class)
                 .hasMessageStartingWith(message.substring(0, message.indexOf(": ") + 2))
                 .hasMessageContaining(message.substring(message.indexOf(": ") + 2));
+    }
+
+    @Test
+    void expectedEvidenceNamesADeclaredPeerAndIsAList() {
+        assertThatThrownBy(() -> ScenarioParser.parse(Path.of("bad.yaml"), GOOD + "expectEvidence:\n  q: [x]\n"))
+                .hasMessage("bad.yaml:25:6: expectEvidence.q: no WireGuardPeer 'q' in wireGuardPeers");
+        assertThatThrownBy(() -> ScenarioParser.parse(Path.of("bad.yaml"), GOOD + "expectEvidence:\n  p: x\n"))
+                .hasMessageStartingWith("bad.yaml:25:6: expectEvidence.p: expected a list");
     }
 
     @Test

@@ -166,6 +166,11 @@ public final class ScenarioRunner {
                         failures.add(peer + ": expected " + want + ", got " + got + messageOf(peer));
                     }
                 });
+                s.expectEvidence().forEach((peer, texts) -> {
+                    String told = toldOf(peer);
+                    texts.stream().filter(t -> !told.contains(t)).forEach(t ->
+                            failures.add(peer + ": expected its root cause to say \"" + t + "\", it says: " + told));
+                });
                 if (!failures.isEmpty()) {
                     keepEvidence(s);
                 }
@@ -205,6 +210,18 @@ public final class ScenarioRunner {
     public void forget(Scenario s) {
         client.resources(WireGuardPeer.class).inNamespace(s.name()).delete();
         client.nodes().withLabel(SCENARIO_LABEL, s.name()).delete();
+    }
+
+    /** The root cause's message and evidence, one line each. */
+    private String toldOf(String peer) {
+        String[] nn = peer.split("/");
+        WireGuardPeer p = client.resources(WireGuardPeer.class).inNamespace(nn[0]).withName(nn[1]).get();
+        if (p == null || p.getStatus() == null || p.getStatus().getRootCause() == null) {
+            return "(no root cause)";
+        }
+        List<String> lines = new ArrayList<>(List.of(String.valueOf(p.getStatus().getRootCause().getMessage())));
+        lines.addAll(p.getStatus().getRootCause().getEvidence());
+        return String.join("\n", lines);
     }
 
     private String messageOf(String peer) {
@@ -261,9 +278,13 @@ public final class ScenarioRunner {
             case NAT -> {
                 String out = linkIf.get(step.machine() + ">" + a.get("towards"));
                 n.exec("sysctl", "-qw", "net.ipv4.ip_forward=1");
+                // fully-random: a random source port for every new mapping, so each destination sees its own
+                String flags = "random".equals(a.get("ports")) ? " fully-random" : "";
                 n.execWithInput("table ip wgfleet_lab_nat {\n chain post { type nat hook postrouting priority srcnat; oifname \""
-                        + out + "\" masquerade; }\n}\n", "nft", "-f", "-");
+                        + out + "\" masquerade" + flags + "; }\n}\n", "nft", "-f", "-");
                 if (a.containsKey("udpTimeout")) {
+                    // the mapping's lifetime: conntrack's UDP timeouts are per network namespace
+                    // (measured: the host keeps its 30 s while a lab node's is 3 s)
                     String t = String.valueOf(a.get("udpTimeout"));
                     n.exec("sysctl", "-qw", "net.netfilter.nf_conntrack_udp_timeout=" + t, "net.netfilter.nf_conntrack_udp_timeout_stream=" + t);
                 }
