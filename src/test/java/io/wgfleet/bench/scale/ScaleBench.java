@@ -138,7 +138,7 @@ public final class ScaleBench {
             // the kubelet and the tracker list before the operator does, so that their start does not load its
             try (SimulatedKubelet kubelet = new SimulatedKubelet(admin, LabSession.AGENT_NAMESPACE, jobTime, new SyntheticAgent(Fleet.NETWORK));
                  PeerTracker tracker = new PeerTracker(client);
-                 OperatorProcess operator = OperatorProcess.start(api.url(), heap, work, env,
+                 MeasuredOperator operator = MeasuredOperator.start(api.url(), heap, work, env,
                          Path.of(opt("jar", "target/quarkus-app/quarkus-run.jar")))) {
                 // at thousands of peers the lab API server takes minutes to list them all
                 try {
@@ -353,7 +353,7 @@ public final class ScaleBench {
     record Sample(double cpu, int jobs, Map<RequestCounter.Key, Long> requests) {
     }
 
-    private static Sample sample(OperatorProcess op, RequestCounter counter, SimulatedKubelet kubelet) throws IOException {
+    private static Sample sample(MeasuredOperator op, RequestCounter counter, SimulatedKubelet kubelet) throws IOException {
         return new Sample(op.alive() ? op.cpuSeconds() : Double.NaN, kubelet.jobsSucceeded() + kubelet.jobsFailed() + kubelet.jobsRunning(),
                 counter.snapshot());
     }
@@ -424,7 +424,7 @@ public final class ScaleBench {
     }
 
     /** Polls until done, the timeout, or the operator's death; prints progress every 15 s. */
-    private boolean await(Duration timeout, OperatorProcess op, BooleanSupplier done, java.util.function.Supplier<String> progress)
+    private boolean await(Duration timeout, MeasuredOperator op, BooleanSupplier done, java.util.function.Supplier<String> progress)
             throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         Instant nextReport = Instant.now().plusSeconds(15);
@@ -447,12 +447,12 @@ public final class ScaleBench {
     }
 
     /** Waits until no simulated Job runs and the operator had 3 s to write what follows. */
-    private void awaitIdle(SimulatedKubelet kubelet, OperatorProcess op, Duration timeout) throws InterruptedException {
+    private void awaitIdle(SimulatedKubelet kubelet, MeasuredOperator op, Duration timeout) throws InterruptedException {
         await(timeout, op, () -> kubelet.jobsRunning() == 0, () -> kubelet.jobsRunning() + " Jobs still running");
         Thread.sleep(3000);
     }
 
-    private static String rss(OperatorProcess op) {
+    private static String rss(MeasuredOperator op) {
         try {
             return op.alive() ? String.format("RSS %.0f MiB", op.rssMib()) : "dead";
         } catch (IOException e) {

@@ -1,39 +1,28 @@
 package io.wgfleet.bench.scale;
 
-import io.wgfleet.lab.LabSession;
+import io.wgfleet.lab.OperatorProcess;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The built operator ({@code target/quarkus-app/quarkus-run.jar}) as its own process, with
- * the heap the Helm chart gives it, and what /proc and jcmd say about it.
+ * The operator process of a scale run ({@link OperatorProcess}) and what /proc and jcmd say
+ * about it: CPU seconds, resident set, heap after a full GC, the heap histogram.
  */
-final class OperatorProcess implements AutoCloseable {
+final class MeasuredOperator implements AutoCloseable {
 
     /** Clock ticks per second of /proc/PID/stat times (USER_HZ, 100 on Linux). */
     private static final double TICKS = 100.0;
 
-    private final Process process;
-    private final Path log;
-    private final int httpPort;
+    private final OperatorProcess process;
 
-    private OperatorProcess(Process process, Path log, int httpPort) {
+    private MeasuredOperator(OperatorProcess process) {
         this.process = process;
-        this.log = log;
-        this.httpPort = httpPort;
     }
 
     /**
@@ -41,25 +30,15 @@ final class OperatorProcess implements AutoCloseable {
      * @param extra environment for the operator (WGFLEET_... settings)
      * @param jar   the built operator, normally target/quarkus-app/quarkus-run.jar
      */
-    static OperatorProcess start(String apiUrl, String heap, Path work, Map<String, String> extra, Path jar) throws IOException {
+    static MeasuredOperator start(String apiUrl, String heap, Path work, Map<String, String> extra, Path jar) throws IOException {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing; build first with: mvn -B package -DskipTests");
         }
         Files.createDirectories(work);
-        int port = LabSession.freePort();
-        List<String> cmd = new ArrayList<>(List.of("java", "-Xmx" + heap, "-jar", jar.toString()));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", apiUrl);
-        pb.environment().put("QUARKUS_KUBERNETES_CLIENT_TOKEN", "lab-has-no-authentication");
-        pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        pb.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
-        pb.environment().put("WGFLEET_AGENT_NAMESPACE", LabSession.AGENT_NAMESPACE);
-        pb.environment().putAll(extra);
-        pb.environment().remove("KUBECONFIG");
         Path log = work.resolve("operator.log");
-        pb.redirectErrorStream(true);
-        pb.redirectOutput(log.toFile());
-        return new OperatorProcess(pb.start(), log, port);
+        // a fresh log: the OutOfMemoryError check reads it
+        Files.deleteIfExists(log);
+        return new MeasuredOperator(OperatorProcess.start(apiUrl, log, extra, heap, jar));
     }
 
     long pid() {
@@ -67,40 +46,19 @@ final class OperatorProcess implements AutoCloseable {
     }
 
     Path log() {
-        return log;
+        return process.log();
     }
 
     boolean alive() {
         return process.isAlive();
     }
 
-    /** Waits until /q/health/ready answers 200. */
     void awaitReady(Duration timeout) throws InterruptedException {
-        HttpClient http = HttpClient.newHttpClient();
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the operator exited with " + process.exitValue() + "; see " + log);
-            }
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(250);
-        }
-        throw new IllegalStateException("the operator was not ready within " + timeout + "; see " + log);
+        process.awaitReady(timeout);
     }
 
-    /** The Prometheus text of /q/metrics. */
     String metrics() throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newHttpClient();
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/metrics"))
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return process.metrics();
     }
 
     /** User plus system CPU seconds so far (/proc/PID/stat fields 14 and 15). */
@@ -152,24 +110,13 @@ final class OperatorProcess implements AutoCloseable {
 
     /** Whether the operator's log shows an OutOfMemoryError. */
     boolean sawOutOfMemory() throws IOException {
-        try (var lines = Files.lines(log)) {
+        try (var lines = Files.lines(process.log())) {
             return lines.anyMatch(l -> l.contains("OutOfMemoryError"));
         }
     }
 
     @Override
     public void close() {
-        if (process.isAlive()) {
-            process.destroy();
-            try {
-                if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    process.waitFor(5, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                process.destroyForcibly();
-            }
-        }
+        process.close();
     }
 }
