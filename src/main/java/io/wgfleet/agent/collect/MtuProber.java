@@ -35,7 +35,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Each ping waits a few round trips of the provoking ping that preceded the search (bounded
  * to {@link #MIN_WAIT}..{@link #MAX_WAIT}), not a fixed second: an unanswered size costs that
  * wait, and the confirmation makes a too-short wait harmless (a late reply shows on retest).
- * The agent starts it as soon as the provoking pings are back, inside the handshake window.
  */
 public final class MtuProber {
 
