@@ -15,8 +15,8 @@ import io.wgfleet.agent.parse.ParseException;
 import io.wgfleet.agent.parse.WgDump;
 import io.wgfleet.agent.parse.WgDumpParser;
 import io.wgfleet.api.v1alpha1.CollectionError;
-import io.wgfleet.api.v1alpha1.HandshakeProbe;
 import io.wgfleet.api.v1alpha1.InterfaceReport;
+import io.wgfleet.api.v1alpha1.MtuProbe;
 import io.wgfleet.api.v1alpha1.PeerReport;
 import io.wgfleet.api.v1alpha1.WireGuardNodeReport;
 import io.wgfleet.api.v1alpha1.WireGuardNodeReportSpec;
@@ -36,8 +36,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
@@ -254,6 +256,12 @@ public final class NodeAgent {
             t.setDaemon(true);
             return t;
         });
+        // the DF searches' own thread: its searches and pings go to the pools, never waiting on this one
+        ExecutorService searches = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "wgfleet-mtu");
+            t.setDaemon(true);
+            return t;
+        });
         ArrivalCounter counter = new ArrivalCounter(runner);
         try {
             String unavailable = ports.isEmpty() ? "no interface has a listen port" : counter.install(ports);
@@ -270,7 +278,19 @@ public final class NodeAgent {
                     errors.add(new CollectionError("probe", e.getMessage()));
                 }
             }
-            HandshakeProber.Round round = new HandshakeProber(runner, clock, pool).probe(targets, before, options.probeWait());
+            // the DF search needs a passing baseline, a peer whose provoking ping was answered: it
+            // starts as soon as the pings are back and runs inside the window, not after it; its
+            // control is sent again once the window is over (below)
+            List<Future<List<MtuProbe>>> mtu = new ArrayList<>(1);
+            HandshakeProber.Round round = new HandshakeProber(runner, clock, pool).probe(targets, before, options.probeWait(),
+                    answered -> {
+                        List<MtuProber.Target> mtuTargets = answered.stream().filter(a -> a.target().declaredProbe())
+                                .map(a -> new MtuProber.Target(a.target(), a.rttMillis())).toList();
+                        if (!mtuTargets.isEmpty()) {
+                            WgDump origin = dumpOrNull();
+                            mtu.add(searches.submit(() -> new MtuProber(runner, pool).probe(mtuTargets, origin, this::dumpOrNull)));
+                        }
+                    });
             spec.getHandshakeProbes().addAll(round.probes());
             long escalated = new YoungSessionEscalation(runner, pool).run(targets, round.probes(), remoteInFleet, before,
                     clock.instant().getEpochSecond(), this::dumpOrNull);
@@ -282,21 +302,20 @@ public final class NodeAgent {
                 }
             }
             counter.close();
-
-            // the DF search needs a passing baseline: only a peer whose provoking ping was answered
-            List<MtuProber.Target> mtuTargets = new ArrayList<>();
-            for (int i = 0; i < targets.size(); i++) {
-                HandshakeProbe hp = round.probes().get(i);
-                if (targets.get(i).declaredProbe() && Boolean.TRUE.equals(hp.getReplied())) {
-                    mtuTargets.add(new MtuProber.Target(targets.get(i), hp.getRttMillis()));
+            for (Future<List<MtuProbe>> searched : mtu) {
+                try {
+                    spec.getMtuProbes().addAll(searched.get());
+                } catch (ExecutionException e) {
+                    errors.add(new CollectionError("mtu", "the DF search failed: " + e.getCause()));
                 }
             }
-            if (!mtuTargets.isEmpty()) {
-                spec.getMtuProbes().addAll(new MtuProber(runner, pool).probe(mtuTargets, round.after(), this::dumpOrNull));
-            }
+            // the search ran right after the provoking ping refreshed any NAT mapping; the window's
+            // quiet since then is what shows a mapping that expires (point 1's control, repeated)
+            new MtuProber(runner, pool).repeatControls(spec.getMtuProbes());
         } finally {
             counter.close();
             pool.shutdownNow();
+            searches.shutdownNow();
         }
     }
 

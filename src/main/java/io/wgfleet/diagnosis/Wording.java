@@ -73,8 +73,14 @@ final class Wording {
     static String mtuSearch(NodeFacts.MtuProbe m) {
         String sizes = "DF ping payloads tried " + m.triedPayloads() + " to " + Values.orDefault(m.target(), "the tunnel");
         if (m.pathLost()) {
+            if (m.smallestFailingPayload() == null) {
+                // every size passed, and the largest failed when the agent sent it again at the window's end
+                return sizes + ": every size passed, but " + m.controlPayload() + " B sent again at the end of the probe window"
+                        + " got no reply (twice), so the path itself was lost within the window";
+            }
             return sizes + ": the control of " + m.controlPayload() + " B failed beside " + m.smallestFailingPayload()
-                    + " B, so the path itself was lost during the search and the failures say nothing about size";
+                    + " B or on its repeat at the end of the probe window, so the path itself was lost during the search"
+                    + " and the failures say nothing about size";
         }
         if (Boolean.FALSE.equals(m.failureConfirmed())) {
             return sizes + ": " + m.smallestFailingPayload() + " B failed once but not consistently (passed on retest, or a smaller size failed), so it was a lost packet, not a size limit";

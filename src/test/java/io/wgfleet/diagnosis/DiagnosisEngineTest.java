@@ -534,6 +534,22 @@ class DiagnosisEngineTest {
     }
 
     /**
+     * The search right after the provoking ping passed every size (that ping had just refreshed a
+     * NAT mapping), and the largest size sent again at the window's end got no reply: the path
+     * was lost within the window, so the search's replies prove no traffic and no size verdict.
+     */
+    @Test
+    void everySizePassedButTheRepeatAtTheWindowEndFailedIsAPathLost() {
+        Lab lab = new Lab();
+        lab.client.mtuProbes.add(new NodeFacts.MtuProbe("wg0", lab.serverKey, "10.77.0.1", 1392, null,
+                List.of(1392, 1352, 1300, 1200, 1000, 552, 56), 1392, false, null, 1800L));
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.findings()).extracting(Finding::reason).doesNotContain(Reason.MTUBlackhole, Reason.Connected);
+        assertThat(d.message()).contains("every size passed, but 1392 B sent again at the end of the probe window got no reply");
+        assertThat(d.trafficFlowing().status()).isEqualTo(Status.UNKNOWN);
+    }
+
+    /**
      * The same loss beside a carrier-grade address but with both ends measured as not NATed
      * (each sees the other at its own address and port): the address range alone proves no
      * NAT, so no KeepaliveMissing; the loss stays unexplained and the message says what would

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 
 /**
  * Provokes a handshake with every target at once (one ping into the tunnel each), watches one
@@ -41,11 +42,24 @@ public final class HandshakeProber {
     public record Round(List<HandshakeProbe> probes, WgDump after, long waitedMillis) {
     }
 
-    /**
-     * @param before the dump read just before provoking
-     * @param wait   the window, measured from the moment the pings were started
-     */
+    /** A target whose provoking ping was answered, with the round trip it took (null when ping did not say). */
+    public record Answered(ProbeTarget target, Double rttMillis) {
+    }
+
     public Round probe(List<ProbeTarget> targets, WgDump before, Duration wait) throws InterruptedException {
+        return probe(targets, before, wait, answered -> {
+        });
+    }
+
+    /**
+     * @param before       the dump read just before provoking
+     * @param wait         the window, measured from the moment the pings were started
+     * @param whenAnswered told once every provoking ping has returned (each waits at most a second),
+     *                     while the window still runs: what needs a working path (the DF search)
+     *                     can use the rest of the window instead of following it
+     */
+    public Round probe(List<ProbeTarget> targets, WgDump before, Duration wait, Consumer<List<Answered>> whenAnswered)
+            throws InterruptedException {
         int n = targets.size();
         long[] startedNanos = new long[n];
         Instant[] startedAt = new Instant[n];
@@ -69,13 +83,19 @@ public final class HandshakeProber {
         // with more peers than threads, later pings start late: the window runs from the last one
         allStarted.await();
         long lastStart = latest(startedNanos, startedAt, System.nanoTime());
+        List<CommandResult> replies = new ArrayList<>();
+        List<Answered> answered = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            CommandResult reply = pings.get(i) == null ? null : join(pings.get(i));
+            replies.add(reply);
+            if (reply != null && refusal(reply) == null && PingParser.replied(reply.stdout())) {
+                answered.add(new Answered(targets.get(i), PingParser.rttMillis(reply.stdout())));
+            }
+        }
+        whenAnswered.accept(answered);
         long remaining = wait.toNanos() - (System.nanoTime() - lastStart);
         if (remaining > 0) {
             Thread.sleep(remaining / 1_000_000, (int) (remaining % 1_000_000));
-        }
-        List<CommandResult> replies = new ArrayList<>();
-        for (Future<CommandResult> f : pings) {
-            replies.add(f == null ? null : join(f));
         }
         long end = System.nanoTime();
         CommandResult r = runner.run(NodeCommands.WG_DUMP, NodeCommands.TIMEOUT);

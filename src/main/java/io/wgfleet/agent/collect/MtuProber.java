@@ -35,6 +35,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Each ping waits a few round trips of the provoking ping that preceded the search (bounded
  * to {@link #MIN_WAIT}..{@link #MAX_WAIT}), not a fixed second: an unanswered size costs that
  * wait, and the confirmation makes a too-short wait harmless (a late reply shows on retest).
+ * The agent starts it as soon as the provoking pings are back, inside the handshake window,
+ * and then repeats the control at the window's end ({@link #repeatControls}): the provoking ping
+ * has just refreshed any NAT mapping on the way, so a search right after it passes where the
+ * mapping expires moments later; only the repeat, after seconds of quiet, shows that.
  */
 public final class MtuProber {
 
@@ -115,6 +119,62 @@ public final class MtuProber {
         } finally {
             pings.shutdownNow();
         }
+    }
+
+    /**
+     * The size to send again at the end of the window: the largest that passed, or null when
+     * nothing passed or a control already failed (nothing left to confirm).
+     */
+    static Integer controlToRepeat(MtuProbe m) {
+        if (m.getLargestPassingPayload() == null || Boolean.FALSE.equals(m.getControlPassed()) || m.getTarget() == null) {
+            return null;
+        }
+        return m.getLargestPassingPayload();
+    }
+
+    /**
+     * Sends every search's largest passing size once more (a second time when the first gets no
+     * reply, so one lost packet does not read as a lost path) and marks the search's control as
+     * failed when neither is answered: the path that passed it went away within the window, and
+     * no size verdict and no "traffic proven" may rest on it. Run at the end of the handshake
+     * window, seconds after the search, as the search itself ran when it followed the window.
+     */
+    public void repeatControls(List<MtuProbe> probes) throws InterruptedException {
+        Map<MtuProbe, Future<Boolean>> repeated = new LinkedHashMap<>();
+        for (MtuProbe m : probes) {
+            Integer size = controlToRepeat(m);
+            if (size != null) {
+                Duration wait = m.getTimeoutMillis() == null ? MAX_WAIT : Duration.ofMillis(m.getTimeoutMillis());
+                repeated.put(m, searches.submit(() -> answeredTwice(m.getTarget(), size, wait)));
+            }
+        }
+        for (Map.Entry<MtuProbe, Future<Boolean>> e : repeated.entrySet()) {
+            Boolean passed;
+            try {
+                passed = e.getValue().get();
+            } catch (ExecutionException ex) {
+                passed = null; // the ping could not be used: the repeat proves nothing either way
+            }
+            if (Boolean.FALSE.equals(passed)) {
+                MtuProbe m = e.getKey();
+                m.setControlPayload(controlToRepeat(m));
+                m.setControlPassed(false);
+            }
+        }
+    }
+
+    /** True when either of two DF pings of {@code size} is answered; throws when ping is unusable. */
+    private boolean answeredTwice(String address, int size, Duration wait) throws InterruptedException, PingUnusable {
+        for (int i = 0; i < 2; i++) {
+            CommandResult r = runner.run(NodeCommands.pingDontFragment(address, size, wait), Duration.ofSeconds(5));
+            if (r.exitCode() != 0 && r.exitCode() != 1) {
+                throw new PingUnusable();
+            }
+            if (PingParser.replied(r.stdout())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Optional<Long> rx(WgDump d, ProbeTarget t) {

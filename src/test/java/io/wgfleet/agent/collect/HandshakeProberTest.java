@@ -50,6 +50,45 @@ class HandshakeProberTest {
         }
     }
 
+    /**
+     * The DF search needs an answered provoking ping and its round trip; it is told them as soon
+     * as the pings are back, while the window still runs, so it adds nothing to the round.
+     */
+    @Test
+    void theAnsweredPingsAreToldWhileTheWindowStillRuns() throws Exception {
+        String dump = DumpGenerator.dump(1, 2);
+        WgDump parsed = WgDumpParser.parse(dump);
+        RecordedCommandRunner runner = new RecordedCommandRunner().answer("wg show all dump", dump)
+                .answer("ping -n -c 1 -W 1 10.0.0.0", stdin -> CommandResult.ok(io.wgfleet.agent.Fixtures.lab("ping-ok.txt")))
+                .answer("ping -n -c 1 -W 1 10.0.0.1", stdin -> {
+                    sleep(100);
+                    return CommandResult.failed(1, "");
+                });
+        List<ProbeTarget> targets = List.of(new ProbeTarget("ns/p0", "wg0", DumpGenerator.key(0), "10.0.0.0", true, null),
+                new ProbeTarget("ns/p1", "wg0", DumpGenerator.key(1), "10.0.0.1", true, null));
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<HandshakeProber.Answered> told = new ArrayList<>();
+            long[] toldAt = new long[1];
+            long start = System.nanoTime();
+            HandshakeProber.Round round = new HandshakeProber(runner, Clock.systemUTC(), pool).probe(targets, parsed, Duration.ofMillis(1500),
+                    answered -> {
+                        told.addAll(answered);
+                        toldAt[0] = System.nanoTime();
+                    });
+            long end = System.nanoTime();
+            assertThat(told).singleElement().satisfies(a -> {
+                assertThat(a.target().address()).isEqualTo("10.0.0.0");
+                assertThat(a.rttMillis()).isEqualTo(round.probes().get(0).getRttMillis()).isNotNull();
+            });
+            assertThat(toldAt[0]).as("told before the window ended").isLessThan(end - Duration.ofMillis(500).toNanos())
+                    .isGreaterThan(start);
+            assertThat(round.probes().get(1).getReplied()).isFalse();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /** Without CAP_NET_RAW ping sends nothing: the probe says so instead of reporting a silent peer. */
     @Test
     void aPingRefusedForLackOfPrivilegeIsAnErrorNotASilentPeer() throws Exception {

@@ -151,4 +151,80 @@ class MtuProberTest {
         assertThat(m.getSmallestFailingPayload()).isNull();
         assertThat(m.getControlPassed()).isNull();
     }
+
+    /**
+     * The search ran right after the provoking ping refreshed the NAT mapping and every size
+     * passed; the mapping expired in the window's quiet, so the repeat at its end is lost twice:
+     * the control counts as failed, the path lost, not a working tunnel.
+     */
+    @Test
+    void aMappingThatExpiresBeforeTheWindowEndsFailsTheRepeatedControl() throws Exception {
+        AtomicBoolean expired = new AtomicBoolean();
+        AtomicInteger repeats = new AtomicInteger();
+        RecordedCommandRunner r = path("0.2", size -> {
+            if (expired.get()) {
+                repeats.incrementAndGet();
+            }
+            return !expired.get();
+        });
+        MtuProbe m = search(r, 2.6);
+        assertThat(m.getLargestPassingPayload()).isEqualTo(1392);
+        assertThat(m.getControlPassed()).as("nothing failed during the search").isNull();
+        expired.set(true);
+        new MtuProber(r, pool).repeatControls(List.of(m));
+        assertThat(repeats.get()).as("sent twice before it counts as lost").isEqualTo(2);
+        assertThat(m.getControlPassed()).isFalse();
+        assertThat(m.getControlPayload()).isEqualTo(1392);
+        assertThat(m.getSmallestFailingPayload()).isNull();
+    }
+
+    /** A limit found and confirmed, then the path lost before the window ended: no size verdict may rest on it. */
+    @Test
+    void aLimitWhosePathIsGoneAtTheWindowEndLosesItsControl() throws Exception {
+        AtomicBoolean expired = new AtomicBoolean();
+        RecordedCommandRunner r = path("0.2", size -> !expired.get() && size <= 1172);
+        MtuProbe m = search(r, 2.6);
+        assertThat(m.getFailureConfirmed()).isTrue();
+        expired.set(true);
+        new MtuProber(r, pool).repeatControls(List.of(m));
+        assertThat(m.getControlPassed()).isFalse();
+        assertThat(m.getControlPayload()).isEqualTo(m.getLargestPassingPayload());
+    }
+
+    /** One lost repeat is a lost packet: the second one passes and the search's findings stand. */
+    @Test
+    void aRepeatLostOnceButAnsweredOnTheSecondTryKeepsTheControl() throws Exception {
+        AtomicBoolean atEnd = new AtomicBoolean();
+        AtomicInteger atEndSent = new AtomicInteger();
+        RecordedCommandRunner r = path("0.2", size -> size <= 1172 && (!atEnd.get() || atEndSent.incrementAndGet() > 1));
+        MtuProbe m = search(r, 2.6);
+        atEnd.set(true);
+        new MtuProber(r, pool).repeatControls(List.of(m));
+        assertThat(atEndSent.get()).isEqualTo(2);
+        assertThat(m.getControlPassed()).isTrue();
+        assertThat(m.getFailureConfirmed()).isTrue();
+    }
+
+    /** Nothing to repeat when nothing passed or a control already failed: no ping goes out. */
+    @Test
+    void aSearchWithNoPassingSizeOrAFailedControlIsNotRepeated() throws Exception {
+        AtomicBoolean atEnd = new AtomicBoolean();
+        AtomicInteger atEndSent = new AtomicInteger();
+        RecordedCommandRunner r = path("0.2", size -> {
+            if (atEnd.get()) {
+                atEndSent.incrementAndGet();
+            }
+            return false;
+        });
+        MtuProbe nothing = search(r, 2.6);
+        assertThat(nothing.getControlPassed()).isFalse();
+        MtuProbe unsearched = new MtuProbe();
+        unsearched.setTarget(TARGET);
+        assertThat(MtuProber.controlToRepeat(nothing)).isNull();
+        assertThat(MtuProber.controlToRepeat(unsearched)).isNull();
+        atEnd.set(true);
+        new MtuProber(r, pool).repeatControls(List.of(nothing, unsearched));
+        assertThat(atEndSent.get()).isZero();
+        assertThat(nothing.getControlPayload()).isEqualTo(56);
+    }
 }
