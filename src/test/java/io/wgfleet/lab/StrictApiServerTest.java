@@ -271,10 +271,10 @@ class StrictApiServerTest {
     @EnabledIf("io.wgfleet.lab.LabEnvironment#kubectlAvailable")
     void kubectlExplainsThePeerAndAppliesWithoutValidateFalse(@TempDir Path dir) throws Exception {
         Path kubeconfig = api.writeKubeconfig(dir.resolve("kubeconfig"));
-        String explained = kubectl(kubeconfig, null, "explain", "wgp.spec");
+        String explained = Kubectl.run(kubeconfig, null, "explain", "wgp.spec");
         assertThat(explained).contains("KIND:       WireGuardPeer").contains("publicKey").contains("<string> -required-")
                 .contains("The remote end's public key");
-        assertThat(kubectl(kubeconfig, null, "explain", "wireguardnodereports.spec.interfaces")).contains("wg show all dump");
+        assertThat(Kubectl.run(kubeconfig, null, "explain", "wireguardnodereports.spec.interfaces")).contains("wg show all dump");
 
         String valid = """
                 apiVersion: wgfleet.io/v1alpha1
@@ -282,26 +282,11 @@ class StrictApiServerTest {
                 metadata: {name: applied, namespace: lab}
                 spec: {interfaceName: wg0, nodeName: n1, publicKey: "%s"}
                 """.formatted(TestKeys.key());
-        assertThat(kubectl(kubeconfig, valid, "apply", "-f", "-")).contains("wireguardpeer.wgfleet.io/applied created");
-        assertThat(kubectl(kubeconfig, valid, "apply", "-f", "-")).contains("wireguardpeer.wgfleet.io/applied unchanged");
+        assertThat(Kubectl.run(kubeconfig, valid, "apply", "-f", "-")).contains("wireguardpeer.wgfleet.io/applied created");
+        assertThat(Kubectl.run(kubeconfig, valid, "apply", "-f", "-")).contains("wireguardpeer.wgfleet.io/applied unchanged");
         String unknownField = valid.replace("applied", "typo").replace("spec: {", "spec: {listenPort: 51820, ");
-        assertThatThrownBy(() -> kubectl(kubeconfig, unknownField, "apply", "-f", "-"))
+        assertThatThrownBy(() -> Kubectl.run(kubeconfig, unknownField, "apply", "-f", "-"))
                 .hasMessageContaining("strict decoding error: unknown field \"spec.listenPort\"");
-    }
-
-    private static String kubectl(Path kubeconfig, String stdin, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        if (stdin != null) {
-            p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-        }
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("kubectl " + String.join(" ", args) + ": " + out.strip());
-        }
-        return out;
     }
 
     private static WireGuardPeer withNodes(WireGuardPeer p, String nodes) {

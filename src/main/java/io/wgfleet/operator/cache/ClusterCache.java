@@ -327,8 +327,14 @@ public class ClusterCache implements ClusterView {
 
     @Override
     public List<String> pendingRequestsOnNode(String node) {
-        return hostedBy(node, null).stream().filter(p -> SpecOnlyStore.pendingRequest(p) != null).filter(this::valid)
-                .map(p -> DiagnosticJobs.requestToken(PeerRefs.id(p), SpecOnlyStore.pendingRequest(p))).sorted().toList();
+        List<String> tokens = new ArrayList<>();
+        for (WireGuardPeer p : hostedBy(node, null)) {
+            String request = SpecOnlyStore.pendingRequest(p);
+            if (request != null && valid(p)) {
+                tokens.add(DiagnosticJobs.requestToken(PeerRefs.id(p), request));
+            }
+        }
+        return tokens.stream().sorted().toList();
     }
 
     /** Peers hosted on the node: the ones naming it, and the selector-placed ones it matches. */

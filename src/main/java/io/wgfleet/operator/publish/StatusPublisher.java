@@ -98,7 +98,7 @@ public class StatusPublisher {
         metrics.update(peer, peer.getSpec() == null ? "" : peer.getSpec().getInterfaceName(),
                 ConditionMerger.find(next.getConditions(), ConditionType.READY).getStatus(), reason, next.getNodes());
         // on first sight (also after a restart) the stored verdict counts as told
-        toldVerdict.putIfAbsent(uid, verdictOf(peer.getStatus()));
+        toldVerdict.computeIfAbsent(uid, k -> verdictOf(peer.getStatus()));
         if (!write && !interim && !written.containsKey(uid)) {
             // nothing of ours is on its way, so the cache is what the server holds: it may be our
             // own write that was applied although its answer was an error

@@ -33,7 +33,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The real agent against real wireguard-go in network namespaces: a server (responder) and a
@@ -258,8 +257,8 @@ class NodeAgentLabTest {
         client0.execWithInput("table inet nodeowned {\n  chain in {\n    type filter hook input priority 10; policy accept;\n"
                 + "    udp dport 9 counter accept\n  }\n}\n", "nft", "-f", "-");
         String before = client0.exec("nft", "list", "ruleset");
-        Process agent = startAgentProcess();
-        Path log = agentLog;
+        Path log = Files.createTempFile("wgfa-agent-", ".log");
+        Process agent = startAgentProcess(log);
         try {
             awaitProbeTable(agent, log);
             agent.destroyForcibly(); // SIGKILL to our own child, by its pid: no shutdown hook runs
@@ -269,7 +268,7 @@ class NodeAgentLabTest {
 
             long started = System.nanoTime();
             WireGuardNodeReportSpec next = new NodeAgent(client, client0.runner(), Clock.systemUTC(),
-                    AgentOptions.forNode("lab-c").withProbeWait(java.time.Duration.ofSeconds(1))).run().getSpec();
+                    AgentOptions.forNode("lab-c").withProbeWait(Duration.ofSeconds(1))).run().getSpec();
             System.out.printf("[agent] run after SIGKILL: %d ms, %d probe(s), collection errors %s%n",
                     (System.nanoTime() - started) / 1_000_000, io.wgfleet.agent.ReportProbes.of(next).size(),
                     next.getCollectionErrors().stream().map(e -> e.getSource() + ": " + e.getMessage()).toList());
@@ -288,10 +287,8 @@ class NodeAgentLabTest {
         }
     }
 
-    private Path agentLog;
-
-    /** The agent in its own JVM, probing from the client node with a 60 s window. */
-    private Process startAgentProcess() throws Exception {
+    /** The agent in its own JVM, probing from the client node with a 60 s window, its output to {@code log}. */
+    private Process startAgentProcess(Path log) throws Exception {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
                 "-Dkubernetes.master=" + client.getConfiguration().getMasterUrl(),
@@ -300,8 +297,7 @@ class NodeAgentLabTest {
                 "-Dkubernetes.auth.tryKubeConfig=false", "-Dkubernetes.auth.tryServiceAccount=false",
                 AgentInNamespace.class.getName(), client0.namespace, client0.runDir().toString(), "lab-c", "60000");
         pb.redirectErrorStream(true);
-        agentLog = Files.createTempFile("wgfa-agent-", ".log");
-        pb.redirectOutput(agentLog.toFile());
+        pb.redirectOutput(log.toFile());
         return pb.start();
     }
 
@@ -319,26 +315,10 @@ class NodeAgentLabTest {
 
     @Test
     void sigtermDuringTheWindowRemovesTheCounterTable() throws Exception {
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
-                "-Dkubernetes.master=" + client.getConfiguration().getMasterUrl(),
-                // the mock API server speaks HTTPS with a self-signed certificate
-                "-Dkubernetes.trust.certificates=true", "-Dkubernetes.request.retry.backoffLimit=0",
-                "-Dkubernetes.auth.tryKubeConfig=false", "-Dkubernetes.auth.tryServiceAccount=false",
-                AgentInNamespace.class.getName(), client0.namespace, client0.runDir().toString(), "lab-c", "60000");
-        pb.redirectErrorStream(true);
         Path log = Files.createTempFile("wgfa-agent-", ".log");
-        pb.redirectOutput(log.toFile());
-        Process agent = pb.start();
+        Process agent = startAgentProcess(log);
         try {
-            await("table installed within 30 s").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                    .failFast("agent process ended early", () -> {
-                        if (!agent.isAlive()) {
-                            throw new AssertionError("agent process ended early: " + Files.readString(log).lines()
-                                    .filter(l -> l.contains("wgfleet") || l.contains("Exception")).limit(5).toList());
-                        }
-                    })
-                    .until(() -> client0.tryExec("nft", "list", "table", "inet", "wgfleet_probe").succeeded());
+            awaitProbeTable(agent, log);
             agent.destroy(); // SIGTERM to our own child, by its pid
             assertThat(agent.waitFor(20, TimeUnit.SECONDS)).isTrue();
             assertThat(client0.tryExec("nft", "list", "table", "inet", "wgfleet_probe").succeeded())

@@ -31,10 +31,6 @@ final class MeasuredOperator implements AutoCloseable {
      * @param jar   the built operator, normally target/quarkus-app/quarkus-run.jar
      */
     static MeasuredOperator start(String apiUrl, String heap, Path work, Map<String, String> extra, Path jar) throws IOException {
-        if (!Files.exists(jar)) {
-            throw new IllegalStateException(jar + " is missing; build first with: mvn -B package -DskipTests");
-        }
-        Files.createDirectories(work);
         Path log = work.resolve("operator.log");
         // a fresh log: the OutOfMemoryError check reads it
         Files.deleteIfExists(log);

@@ -454,17 +454,6 @@ public final class ScenarioRunner {
 
     /** Real kubectl against the lab's API server. */
     public String kubectl(String stdin, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        if (stdin != null) {
-            p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-        }
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("kubectl " + String.join(" ", args) + ": " + out.strip());
-        }
-        return out;
+        return io.wgfleet.lab.Kubectl.run(kubeconfig, stdin, args);
     }
 }
