@@ -71,6 +71,7 @@ class FaultsIT {
                 assertThat(proxy.watchesDropped()).as("watches were dropped").isGreaterThan(3);
                 Map<String, Integer> secondJobInRoundOne = fleet.nodesWithMoreJobsThan(1);
                 Map<String, Integer> probedTwiceInRoundOne = fleet.peersProbedMoreThan(1);
+                String duplicatedJobs = fleet.describeJobsOf(probedTwiceInRoundOne.keySet().stream().map(k -> k.split(" ")[0]).toList());
 
                 // a storm of 429s on every write while every peer asks for a diagnosis
                 proxy.clearRules();
@@ -97,7 +98,8 @@ class FaultsIT {
                                 + " over both rounds: peers probed more than twice %s%n", secondJobInRoundOne.size(), secondJobInRoundOne,
                         probedTwiceInRoundOne.size(), probedTwiceInRoundOne, fleet.peersProbedMoreThan(2));
                 // last, so that every other check above has run when this one fails
-                assertThat(probedTwiceInRoundOne).as("peers probed twice on one node in one round (duplicate Jobs)").isEmpty();
+                assertThat(probedTwiceInRoundOne).as("peers probed twice on one node in one round (duplicate Jobs); their nodes' Jobs:%s",
+                        duplicatedJobs).isEmpty();
                 // The requests were all made while every write was refused, so no Job could start
                 // before them: each node's one Job of the on-demand round carries both its peers'.
                 assertThat(fleet.peersProbedMoreThan(2)).as("peers probed more than twice over the two rounds").isEmpty();

@@ -205,6 +205,20 @@ final class SimulatedFleet implements AutoCloseable {
                         .thenComparing(j -> j.getMetadata().getName()));
     }
 
+    /** The diagnostic Jobs of {@code nodes}, one line each, for a failure's message: what the operator created and when. */
+    String describeJobsOf(java.util.Collection<String> nodes) {
+        StringBuilder out = new StringBuilder();
+        for (Job j : client.batch().v1().jobs().inNamespace(LabSession.AGENT_NAMESPACE).list().getItems()) {
+            Map<String, String> a = j.getMetadata().getAnnotations();
+            if (a != null && nodes.contains(a.get(DiagnosticJobFactory.NODE_ANNOTATION))) {
+                out.append(String.format("%n  %s created %s round-started-at %s probes %s requests %s", j.getMetadata().getName(),
+                        j.getMetadata().getCreationTimestamp(), a.get(io.wgfleet.operator.jobs.DiagnosticJobs.STARTED_AT_ANNOTATION),
+                        a.get(DiagnosticJobFactory.PEERS_ANNOTATION), a.get(io.wgfleet.operator.jobs.DiagnosticJobs.REQUESTS_ANNOTATION)));
+            }
+        }
+        return out.toString();
+    }
+
     int jobsTotal() {
         return kubelet.jobsPerNode().values().stream().mapToInt(Integer::intValue).sum();
     }

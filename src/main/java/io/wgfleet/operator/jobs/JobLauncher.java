@@ -24,8 +24,11 @@ import org.jboss.logging.Logger;
 @Singleton
 public class JobLauncher {
 
-    /** What became of a launch, and the name of the Job it was about. */
-    public record Launch(Outcome outcome, String jobName) {
+    /** What became of a launch, and the Job it was about, as it was sent. */
+    public record Launch(Outcome outcome, Job job) {
+        public String jobName() {
+            return job.getMetadata().getName();
+        }
     }
 
     public enum Outcome {
@@ -78,16 +81,16 @@ public class JobLauncher {
         try {
             client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace()).resource(job).create();
             metrics.started();
-            return new Launch(Outcome.CREATED, job.getMetadata().getName());
+            return new Launch(Outcome.CREATED, job);
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
-                return new Launch(Outcome.ALREADY_EXISTS, job.getMetadata().getName());
+                return new Launch(Outcome.ALREADY_EXISTS, job);
             }
             LOG.warnf("could not create diagnostic Job for node %s (HTTP %d): %s", node.getMetadata().getName(), e.getCode(), e.getMessage());
             metrics.createFailed();
             // no answer (code 0, or below for a client-side failure) or a server error
             boolean maybeStored = e.getCode() >= 500 || e.getCode() <= 0;
-            return new Launch(maybeStored ? Outcome.UNKNOWN : Outcome.FAILED, job.getMetadata().getName());
+            return new Launch(maybeStored ? Outcome.UNKNOWN : Outcome.FAILED, job);
         }
     }
 

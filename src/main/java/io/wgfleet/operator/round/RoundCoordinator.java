@@ -132,7 +132,8 @@ public class RoundCoordinator {
                 // the peer's own node (not its remote's): decided by its spec, not by listing the node's peers
                 boolean own = cluster.node(n).map(node -> NodeTargets.targets(peer.getSpec(), node)).orElse(false);
                 Instant from = trigger;
-                Optional<Instant> started = jobsOf(n).stream()
+                List<Job> cached = jobsOf(n);
+                Optional<Instant> started = java.util.stream.Stream.concat(cached.stream(), state.notYetCached(n, cached).stream())
                         .filter(j -> n.equals(DiagnosticJobs.node(j)) && (!own || DiagnosticJobs.probes(j, key))
                                 && (request == null || DiagnosticJobs.serves(j, key, request)))
                         .map(j -> DiagnosticJobs.startedAt(j).orElse(null))
@@ -244,15 +245,15 @@ public class RoundCoordinator {
             }
             switch (launch.outcome()) {
                 case CREATED -> {
-                    state.launched(name, launch.jobName(), now);
+                    state.launched(name, launch.jobName(), launch.job(), now);
                     started++;
                 }
                 // the same round created a moment ago
-                case ALREADY_EXISTS -> state.launched(name, launch.jobName(), now);
+                case ALREADY_EXISTS -> state.launched(name, launch.jobName(), launch.job(), now);
                 // perhaps stored although the answer was an error: taken as started until the
                 // cache shows it or RoundState gives up waiting for it, instead of a second Job now
                 case UNKNOWN -> {
-                    state.launched(name, null, now);
+                    state.launched(name, null, launch.job(), now);
                     // and asked again once that wait is over: a no-op if the Job was stored after all
                     launcher.later(RoundState.NOT_YET_CACHED_FOR_AT_MOST.plusSeconds(1), () -> {
                         drain();

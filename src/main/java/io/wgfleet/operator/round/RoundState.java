@@ -27,8 +27,8 @@ final class RoundState {
     static final Duration NOT_YET_CACHED_FOR_AT_MOST = Duration.ofSeconds(10);
 
     private final Clock clock;
-    /** Jobs created but perhaps not yet in the informer cache: node -> start time. */
-    private final Map<String, Instant> launched = new HashMap<>();
+    /** Jobs created but perhaps not yet in the informer cache: node -> the launch. */
+    private final Map<String, Launched> launched = new HashMap<>();
     /** Jobs seen running (by name), with when they were first seen: each is counted once when it finishes. */
     private final Map<String, Instant> running = new HashMap<>();
 
@@ -36,9 +36,21 @@ final class RoundState {
         this.clock = clock;
     }
 
+    /** A Job we created (or perhaps created: its create got no answer), as it was sent. */
+    private record Launched(Instant at, Job job) {
+    }
+
     /** We created the Job {@code jobName} for {@code node} at {@code at}. */
     void launched(String node, String jobName, Instant at) {
-        launched.put(node, at);
+        launched(node, jobName, null, at);
+    }
+
+    /**
+     * We created {@code job} (named {@code jobName}; null when its create got no answer) for
+     * {@code node} at {@code at}.
+     */
+    void launched(String node, String jobName, Job job, Instant at) {
+        launched.put(node, new Launched(at, job));
         if (jobName != null) {
             running.putIfAbsent(jobName, at);
         }
@@ -46,8 +58,26 @@ final class RoundState {
 
     /** Whether we created a Job on the node for a round requested at or before {@code since}. */
     boolean launchedSince(String node, Instant since) {
-        Instant local = launched.get(node);
+        Instant local = launchedAt(node);
         return local != null && !local.isBefore(since);
+    }
+
+    /**
+     * The Job we created on the node a moment ago, as sent, while the cache does not hold it
+     * yet: whoever asks what the node's Jobs are must not miss it because a watch lags.
+     */
+    Optional<Job> notYetCached(String node, List<Job> jobsOfNode) {
+        forgetLaunchedOnceCached(node, jobsOfNode);
+        Launched l = launched.get(node);
+        if (l == null || l.job() == null || l.at().isBefore(clock.instant().minus(NOT_YET_CACHED_FOR_AT_MOST))) {
+            return Optional.empty();
+        }
+        return Optional.of(l.job());
+    }
+
+    private Instant launchedAt(String node) {
+        Launched l = launched.get(node);
+        return l == null ? null : l.at();
     }
 
     /**
@@ -60,7 +90,7 @@ final class RoundState {
         forgetLaunchedOnceCached(node, jobsOfNode);
         Optional<Job> job = latestSince(node, since, jobsOfNode);
         if (job.isEmpty()) {
-            Instant local = launched.get(node);
+            Instant local = launchedAt(node);
             if (local != null && !local.isBefore(since)) {
                 return new NodeRound(node, NodeRound.State.RUNNING, null, "diagnostic Job created on node " + node, local);
             }
@@ -92,7 +122,7 @@ final class RoundState {
 
     /** Whether the node's previous Job still runs, in the cache or created a moment ago. */
     boolean busy(String node, List<Job> jobsOfNode) {
-        Instant local = launched.get(node);
+        Instant local = launchedAt(node);
         if (local != null && latestSince(node, local, jobsOfNode).isEmpty()
                 && local.isAfter(clock.instant().minus(NOT_YET_CACHED_FOR_AT_MOST))) {
             return true;
@@ -110,8 +140,8 @@ final class RoundState {
     int notYetCached(Collection<Job> all) {
         int n = 0;
         Instant expired = clock.instant().minus(NOT_YET_CACHED_FOR_AT_MOST);
-        for (Map.Entry<String, Instant> e : new ArrayList<>(launched.entrySet())) {
-            if (latestSince(e.getKey(), e.getValue(), all).isPresent() || e.getValue().isBefore(expired)) {
+        for (Map.Entry<String, Launched> e : new ArrayList<>(launched.entrySet())) {
+            if (latestSince(e.getKey(), e.getValue().at(), all).isPresent() || e.getValue().at().isBefore(expired)) {
                 launched.remove(e.getKey());
             } else {
                 n++;
@@ -153,7 +183,7 @@ final class RoundState {
 
     /** The informer has the Job we created: the cache counts it from now on, even if it is deleted soon. */
     private void forgetLaunchedOnceCached(String node, List<Job> jobsOfNode) {
-        Instant local = launched.get(node);
+        Instant local = launchedAt(node);
         if (local != null && latestSince(node, local, jobsOfNode).isPresent()) {
             launched.remove(node);
         }

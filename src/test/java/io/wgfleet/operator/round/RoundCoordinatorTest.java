@@ -41,6 +41,8 @@ class RoundCoordinatorTest {
     Map<String, List<String>> pendingOnNode = new java.util.HashMap<>();
     ClusterView cluster;
     JobMetrics counting;
+    /** The informer's Job cache lags behind the server (a watch was just dropped): it shows no Job. */
+    boolean jobCacheLags;
 
     @BeforeEach
     void setUp() {
@@ -55,11 +57,11 @@ class RoundCoordinatorTest {
         DiagnosticJobFactory factory = new DiagnosticJobFactory(DiagnosticJobFactoryTest.config(true, null));
         cluster = new ClusterView() {
             public List<Job> jobsOfNode(String label) {
-                return client.batch().v1().jobs().inNamespace("wgfleet-system").withLabel(DiagnosticJobFactory.NODE_LABEL, label).list().getItems();
+                return jobCacheLags ? List.of() : client.batch().v1().jobs().inNamespace("wgfleet-system").withLabel(DiagnosticJobFactory.NODE_LABEL, label).list().getItems();
             }
 
             public Collection<Job> jobs() {
-                return RoundCoordinatorTest.this.jobs();
+                return jobCacheLags ? List.of() : RoundCoordinatorTest.this.jobs();
             }
 
             public Optional<Node> node(String name) {
@@ -285,6 +287,30 @@ class RoundCoordinatorTest {
         b.getMetadata().setAnnotations(Map.of(io.wgfleet.api.v1alpha1.WireGuardPeer.DIAGNOSE_ANNOTATION, "me-too"));
         PlannedRound notCarried = restarted(later).begin(b, done, List.of("n0"), java.time.Duration.ofMinutes(5), later);
         assertThat(notCarried.requestedAt()).as("a request the Job does not carry gets a Job of its own").isEqualTo(later);
+    }
+
+    /**
+     * The round's start was planned and its Job created, but the status write that records the
+     * round failed; the retried reconcile plans the first round again while the Job cache has
+     * not caught up. It must take the Job it just created, not ask for a second one.
+     */
+    @Test
+    void aRetriedFirstRoundTakesTheJobJustCreatedThatTheCacheDoesNotShowYet() {
+        peersOnNode.put("n0", List.of("ns/a", "ns/b"));
+        io.wgfleet.api.v1alpha1.WireGuardPeer a = peer("a", now.minusSeconds(20), 1);
+        java.time.Duration interval = java.time.Duration.ofMinutes(5);
+        jobCacheLags = true;
+        PlannedRound first = rounds.begin(a, null, List.of("n0"), interval, now);
+        assertThat(jobs()).hasSize(1);
+
+        Instant retry = now.plusSeconds(1);
+        PlannedRound again = rounds.begin(a, null, List.of("n0"), interval, retry);
+
+        assertThat(again.requestedAt()).as("the round of the Job already created").isEqualTo(first.requestedAt());
+        jobCacheLags = false;
+        finish("n0", "Complete");
+        rounds.drain();
+        assertThat(jobs()).as("no second Job for the node once the first has finished").hasSize(1);
     }
 
     @Test
