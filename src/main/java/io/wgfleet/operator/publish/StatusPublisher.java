@@ -88,8 +88,10 @@ public class StatusPublisher {
         }
         if (interim && peer.getStatus() != null) {
             // only the round is remembered: the stored status stands, and at fleet size a full
-            // copy per peer for the length of a round would double the statuses in memory
-            decided.put(uid, withRound(peer.getStatus(), next.getDiagnosisRound()));
+            // copy per peer for the length of a round would double the statuses in memory. The
+            // stored status is our own last one while the cache lags it: the cache's older one
+            // would give the round's verdict conditions whose lastTransitionTime moves.
+            decided.put(uid, withRound(newer(peer.getStatus(), decided.get(uid)), next.getDiagnosisRound()));
         } else if (write || interim) {
             decided.put(uid, next);
         } else {

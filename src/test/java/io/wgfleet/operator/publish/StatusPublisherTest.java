@@ -75,4 +75,31 @@ class StatusPublisherTest {
         assertThat(recorded).as("the verdict stored before this process saw the peer is not told again, the lagging cache not at all")
                 .containsExactly("Normal Connected");
     }
+
+    /** FaultsIT saw every condition's lastTransitionTime move at a round's end, Ready True all along. */
+    @Test
+    void aRoundStartedWhileTheCacheLagsOurWriteKeepsTheStatusWeWrote() {
+        WireGuardPeerStatus before = status("Unknown", "DiagnosticPending");
+        WireGuardPeerStatus connected = status("True", "Connected");
+        connected.getConditions().get(0).setLastTransitionTime("2026-12-02T03:00:00Z");
+        connected.setDiagnosisRound(round("2026-12-02T02:59:50Z"));
+        publisher.publish(peer(before), connected, "Connected", false, now);
+        publisher.written(peer(before), connected);
+
+        WireGuardPeerStatus recheck = status("True", "Connected");
+        recheck.setDiagnosisRound(round("2026-12-02T03:00:05Z"));
+        publisher.publish(peer(before), recheck, "Connected", true, now.plusSeconds(5));
+
+        WireGuardPeerStatus base = publisher.previous(peer(before));
+        assertThat(base.getConditions().get(0).getStatus()).as("the status we wrote, not the cache's older one").isEqualTo("True");
+        assertThat(base.getConditions().get(0).getLastTransitionTime()).isEqualTo("2026-12-02T03:00:00Z");
+        assertThat(base.getDiagnosisRound().getRequestedAt()).as("with the round that runs").isEqualTo("2026-12-02T03:00:05Z");
+    }
+
+    static io.wgfleet.api.v1alpha1.DiagnosisRound round(String requestedAt) {
+        io.wgfleet.api.v1alpha1.DiagnosisRound r = new io.wgfleet.api.v1alpha1.DiagnosisRound();
+        r.setRequestedAt(requestedAt);
+        r.setGeneration(1L);
+        return r;
+    }
 }
