@@ -47,6 +47,8 @@ public class RoundCoordinator {
      * this holds those of peers on other nodes whose remote end the node is.
      */
     private final java.util.Map<String, java.util.Set<String>> pendingRequests = new java.util.HashMap<>();
+    /** Whether a retry of {@link #drain} is scheduled already. */
+    private boolean retryPending;
 
     @Inject
     public RoundCoordinator(Clock clock, OperatorConfig config, JobLauncher launcher, ClusterView cluster, JobMetrics metrics) {
@@ -220,9 +222,17 @@ public class RoundCoordinator {
         state.forgetVanished(all);
         int running = (int) all.stream().filter(DiagnosticJobs::isActive).count() + state.notYetCached(all);
         queue.drain(running, concurrency.bound(clock.instant()), this::needsJob, node -> state.busy(node, jobsOf(node)), this::start);
-        if (!queue.isEmpty()) {
-            // a slot frees when a Job finishes (its event drains again); this retry covers the gather delay
-            launcher.later(Duration.ofMillis(Math.max(200, gatherDelay.toMillis())), this::drain);
+        if (!queue.isEmpty() && !retryPending) {
+            // a slot frees when a Job finishes (its event drains again); this retry covers the
+            // gather delay. One at a time: every reconcile drains, and a retry per drain would
+            // make thousands of timers each scanning every Job, several times a second.
+            retryPending = true;
+            launcher.later(Duration.ofMillis(Math.max(200, gatherDelay.toMillis())), () -> {
+                synchronized (this) {
+                    retryPending = false;
+                }
+                drain();
+            });
         }
     }
 

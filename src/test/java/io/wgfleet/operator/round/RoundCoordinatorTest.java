@@ -313,6 +313,40 @@ class RoundCoordinatorTest {
         assertThat(jobs()).as("no second Job for the node once the first has finished").hasSize(1);
     }
 
+    /**
+     * The scale benchmark's profile: while a batch waits for a slot, every reconcile drains,
+     * and each drain scheduled a retry of its own, so the timers (each scanning every Job)
+     * grew with the reconciles. One retry waits at a time, however often the queue is drained.
+     */
+    @Test
+    void aWaitingQueueKeepsOneRetryScheduledHoweverOftenItIsDrained() {
+        List<Runnable> scheduled = new java.util.ArrayList<>();
+        JobLauncher counting = new JobLauncher(client, new DiagnosticJobFactory(DiagnosticJobFactoryTest.config(true, null)), this.counting) {
+            @Override
+            public void later(java.time.Duration delay, Runnable task) {
+                scheduled.add(task);
+            }
+        };
+        try {
+            RoundCoordinator r = new RoundCoordinator(Clock.fixed(now, ZoneOffset.UTC), counting, cluster, this.counting, 1,
+                    java.time.Duration.ZERO, java.time.Duration.ofSeconds(60));
+            r.request(List.of("n0"), now);
+            r.request(List.of("n1"), now); // waits: one Job at a time
+            int afterQueueing = scheduled.size();
+            for (int i = 0; i < 100; i++) {
+                r.drain();
+            }
+            assertThat(scheduled.size()).as("no retry added by the repeated drains").isEqualTo(afterQueueing);
+            scheduled.remove(scheduled.size() - 1).run(); // the retry runs; n1 still waits for n0's Job
+            assertThat(scheduled).as("and is scheduled again, once").hasSize(afterQueueing);
+            finish("n0", "Complete");
+            scheduled.remove(scheduled.size() - 1).run();
+            assertThat(jobs()).as("the retry starts the waiting node once a slot is free").hasSize(2);
+        } finally {
+            counting.close();
+        }
+    }
+
     @Test
     void aCreateThatGotNoAnswerCountsAsStartedInsteadOfBeingRepeatedAtOnce() {
         KubernetesClient unreachable = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(
