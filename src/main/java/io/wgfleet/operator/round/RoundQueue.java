@@ -16,8 +16,12 @@ import java.util.function.Predicate;
 
 /**
  * Round requests waiting for their Jobs, oldest first. Requests for the same set of nodes
- * merge into one batch (the latest request time wins); a batch starts whole or waits, never
- * before its gather delay. It holds nodes, not their peers: which peers a node's Job probes
+ * merge into one batch (the latest request time wins), and so do a request and a batch
+ * whose nodes one of them covers: one end of a tunnel asked for its own node before the
+ * other end was known, the other end then for both, and started apart the two ends' probes
+ * would not overlap. Batches that merely share a node stay apart (in a mesh they would
+ * chain into one batch of the whole fleet). A batch starts whole or waits, never before its
+ * gather delay. It holds nodes, not their peers: which peers a node's Job probes
  * is decided when the Job starts, so a request costs the same on a node of 5,000 peers as on
  * a node of one. Holds no Jobs and talks to no API server.
  */
@@ -36,7 +40,7 @@ final class RoundQueue {
         Instant since;
         /** Someone waits for this round (first diagnosis, spec change, on-demand): it goes before routine re-checks. */
         boolean urgent;
-        final Instant firstRequested;
+        Instant firstRequested;
         Instant lastRequested;
 
         Batch(Instant since, Instant now) {
@@ -50,6 +54,8 @@ final class RoundQueue {
     private final Duration gatherDelay;
     /** Keyed by the batch's node set so that repeats merge. */
     private final LinkedHashMap<Set<String>, Batch> batches = new LinkedHashMap<>();
+    /** node -> the keys of the batches it is in, so that a request finds the batches it covers without a scan. */
+    private final Map<String, Set<Set<String>>> keysOfNode = new java.util.HashMap<>();
 
     /**
      * @param gatherDelay how long a new batch waits for more requests before its Jobs start,
@@ -73,20 +79,74 @@ final class RoundQueue {
     boolean offer(Collection<String> nodes, Instant since, boolean urgent) {
         Instant now = clock.instant();
         Set<String> key = new TreeSet<>(nodes);
-        Batch batch = batches.get(key);
-        boolean opened = batch == null;
-        if (opened) {
-            batch = new Batch(since, now);
-            batches.put(key, batch);
+        if (key.isEmpty()) {
+            return false;
         }
-        Batch b = batch;
+        Set<String> covering = batches.containsKey(key) ? key : covering(key);
+        if (covering != null) {
+            join(batches.get(covering), since, urgent, now);
+            return false;
+        }
+        Batch b = new Batch(since, now);
+        b.urgent = urgent;
         b.nodes.addAll(key);
+        for (Set<String> covered : covered(key)) {
+            Batch old = remove(covered);
+            join(b, old.since, old.urgent, old.lastRequested);
+            if (old.firstRequested.isBefore(b.firstRequested)) {
+                b.firstRequested = old.firstRequested;
+            }
+        }
+        batches.put(key, b);
+        key.forEach(n -> keysOfNode.computeIfAbsent(n, k -> new java.util.HashSet<>()).add(key));
+        return true;
+    }
+
+    private static void join(Batch b, Instant since, boolean urgent, Instant requested) {
         if (since.isAfter(b.since)) {
             b.since = since;
         }
-        b.lastRequested = now;
+        if (requested.isAfter(b.lastRequested)) {
+            b.lastRequested = requested;
+        }
         b.urgent |= urgent;
-        return opened;
+    }
+
+    /** A queued batch whose nodes include all of {@code key}, or null. */
+    private Set<String> covering(Set<String> key) {
+        for (Set<String> other : keysOfNode.getOrDefault(key.iterator().next(), Set.of())) {
+            if (other.containsAll(key)) {
+                return other;
+            }
+        }
+        return null;
+    }
+
+    /** The queued batches whose nodes are all in {@code key}. */
+    private List<Set<String>> covered(Set<String> key) {
+        Set<Set<String>> out = new java.util.LinkedHashSet<>();
+        for (String n : key) {
+            for (Set<String> other : keysOfNode.getOrDefault(n, Set.of())) {
+                if (key.containsAll(other)) {
+                    out.add(other);
+                }
+            }
+        }
+        return new ArrayList<>(out);
+    }
+
+    private Batch remove(Set<String> key) {
+        Batch b = batches.remove(key);
+        for (String n : key) {
+            Set<Set<String>> keys = keysOfNode.get(n);
+            if (keys != null) {
+                keys.remove(key);
+                if (keys.isEmpty()) {
+                    keysOfNode.remove(n);
+                }
+            }
+        }
+        return b;
     }
 
     /**
@@ -106,12 +166,12 @@ final class RoundQueue {
             Map.Entry<Set<String>, Batch> entry = it.next();
             Batch b = entry.getValue();
             if (b.lastRequested.isBefore(now.minus(ABANDONED_AFTER))) {
-                batches.remove(entry.getKey());
+                remove(entry.getKey());
                 continue;
             }
             List<String> toStart = b.nodes.stream().filter(n -> needsJob.test(n, b.since)).toList();
             if (toStart.isEmpty()) {
-                batches.remove(entry.getKey());
+                remove(entry.getKey());
                 continue;
             }
             if (now.isBefore(b.firstRequested.plus(gatherDelay)) || toStart.stream().anyMatch(busy)) {
@@ -121,7 +181,7 @@ final class RoundQueue {
                 break;
             }
             running += starter.start(toStart);
-            batches.remove(entry.getKey());
+            remove(entry.getKey());
         }
     }
 
@@ -130,7 +190,7 @@ final class RoundQueue {
     }
 
     boolean isWaiting(String node) {
-        return batches.values().stream().anyMatch(b -> b.nodes.contains(node));
+        return keysOfNode.containsKey(node);
     }
 
     Set<String> waitingNodes() {

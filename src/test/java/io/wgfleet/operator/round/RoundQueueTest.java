@@ -58,6 +58,36 @@ class RoundQueueTest {
         assertThat(queue.isEmpty()).isTrue();
     }
 
+    /**
+     * One end of a tunnel asked for its own node before the other end was known; the other
+     * end then asked for both. Both nodes start together, when the older request is due.
+     */
+    @Test
+    void aRequestCoveringAQueuedBatchTakesItInAndOneCoveredByABatchJoinsIt() {
+        assertThat(queue.offer(List.of("a"), T0)).isTrue();
+        clock.advance(java.time.Duration.ofMillis(300));
+        queue.offer(List.of("b", "a"), T0.plusMillis(300));
+        queue.offer(List.of("b"), T0.plusMillis(300)); // covered by the pair: joins it
+        clock.advance(GATHER.minusMillis(300));
+        drain(1, 2); // room for one more Job only: the pair waits whole rather than starting a alone
+        assertThat(started).isEmpty();
+        drain(0, 2);
+        assertThat(started).containsExactly(List.of("a", "b"));
+        assertThat(askedSince.get("a")).as("the latest request time of the merged ones").isEqualTo(T0.plusMillis(300));
+        assertThat(queue.isEmpty()).isTrue();
+        assertThat(queue.isWaiting("a")).isFalse();
+    }
+
+    @Test
+    void batchesThatOnlyShareANodeStayApart() {
+        queue.offer(List.of("n1", "n2"), T0);
+        queue.offer(List.of("n2", "n3"), T0);
+        clock.advance(GATHER);
+        drain(0, 2);
+        assertThat(started).containsExactly(List.of("n1", "n2"));
+        assertThat(queue.isWaiting("n3")).isTrue();
+    }
+
     @Test
     void aBatchWaitsForItsGatherDelay() {
         queue.offer(List.of("n1"), T0);
