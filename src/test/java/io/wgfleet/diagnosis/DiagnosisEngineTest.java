@@ -166,6 +166,53 @@ class DiagnosisEngineTest {
         assertThat(d.handshakeSucceeded().status()).isEqualTo(Status.FALSE);
     }
 
+    /**
+     * Measured in the lab (wireguard-go): {@code wg set wg0 listen-port P} with P held by another
+     * interface fails after closing wg0's socket, and wg0 is left with listen port 0. The young
+     * session's packets then get nowhere, on both ends; the port the server had before, which the
+     * client still records as its source, is no sign of NAT.
+     */
+    @Test
+    void aYoungSessionWhoseResponderLostItsListenPortIsNotListeningOnBothEnds() {
+        Lab lab = new Lab();
+        lab.server.listenPort = 0;
+        lab.server.bound = false;
+        lab.client.probe = new NodeFacts.ProvokedHandshake("wg0", lab.serverKey, "10.77.0.1", Lab.COLLECTED.minusSeconds(8), 5500L,
+                128L, 0L, false, false, null);
+        lab.server.probe = new NodeFacts.ProvokedHandshake("wg0", lab.clientKey, "10.77.0.2", Lab.COLLECTED.minusSeconds(8), 5500L,
+                0L, 0L, false, false, null);
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.NotListening);
+        assertThat(d.message()).contains("wg0 on remote node wgs has no listen port", "handshake is 10 s old",
+                "a probe to 10.77.0.1 got no reply");
+        assertThat(String.join("\n", d.remediation())).contains("wg set wg0 listen-port 51820");
+        assertThat(d.handshakeSucceeded().status()).as("the handshake 10 s ago did succeed").isEqualTo(Status.TRUE);
+        assertThat(d.trafficFlowing().status()).isEqualTo(Status.FALSE);
+        assertThat(d.findingReasons()).as("listen port 0 is no NAT rewriting the port").doesNotContain(Reason.KeepaliveMissing);
+        Diagnosis server = DiagnosisEngine.diagnose(lab.serverInFleet());
+        assertThat(server.reason()).isEqualTo(Reason.NotListening);
+        assertThat(server.message()).contains("wg0 on this node wgs has no listen port", "a probe to 10.77.0.2 got no reply");
+    }
+
+    /**
+     * A young session proves its responder listened: a socket merely missing from the agent's
+     * /proc/net/udp (kernel WireGuard's socket lives in the namespace the interface was born in)
+     * is no NotListening then, even while a probe goes unanswered; nor is port 0 while traffic passes.
+     */
+    @Test
+    void aYoungSessionIsNoNotListeningWithoutALostPortAndLostPackets() {
+        Lab unbound = new Lab();
+        unbound.server.bound = false;
+        unbound.client.probe = new NodeFacts.ProvokedHandshake("wg0", unbound.serverKey, "10.77.0.1", Lab.COLLECTED.minusSeconds(8),
+                5500L, 128L, 0L, false, false, null);
+        assertThat(unbound.diagnoseClient().findingReasons()).doesNotContain(Reason.NotListening);
+        assertThat(unbound.diagnoseClient().reason()).isNotEqualTo(Reason.NotListening);
+        Lab passing = new Lab();
+        passing.server.listenPort = 0;
+        passing.server.bound = false;
+        assertThat(passing.diagnoseClient().reason()).isEqualTo(Reason.Connected);
+    }
+
     @Test
     void neitherEndWithEndpointIsNoEndpoint() {
         Lab lab = new Lab();
