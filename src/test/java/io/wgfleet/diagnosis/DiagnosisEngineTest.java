@@ -213,6 +213,34 @@ class DiagnosisEngineTest {
         assertThat(passing.diagnoseClient().reason()).isEqualTo(Reason.Connected);
     }
 
+    /**
+     * Measured in the lab (wireguard-go): {@code wg set wg0 peer CLIENTKEY remove} on the server
+     * after the tunnel came up drops the session's keys with the entry; the client's young session
+     * sends into silence. The client's view is PeerUnknownToRemote, the handshake 10 s ago still a success.
+     */
+    @Test
+    void aYoungSessionWhoseRemoteDroppedOurPeerIsPeerUnknownToRemote() {
+        Lab lab = new Lab();
+        lab.server.peer = null;
+        lab.client.probe = new NodeFacts.ProvokedHandshake("wg0", lab.serverKey, "10.77.0.1", Lab.COLLECTED.minusSeconds(8), 5500L,
+                128L, 0L, false, false, null);
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.PeerUnknownToRemote);
+        assertThat(d.message()).contains("wg0 on remote node wgs has no peer with our key " + prefix(lab.clientKey),
+                "the packets of the session it no longer holds", "declares it, but it is not loaded there");
+        assertThat(d.handshakeSucceeded().status()).as("the handshake 10 s ago did succeed").isEqualTo(Status.TRUE);
+        assertThat(d.trafficFlowing().status()).isEqualTo(Status.FALSE);
+        assertThat(DiagnosisEngine.diagnose(lab.serverInFleet()).reason()).isEqualTo(Reason.PeerNotConfigured);
+    }
+
+    /** A young session whose packets pass proves the remote knows our key, whatever an older report of it said. */
+    @Test
+    void aYoungSessionThatPassesIsNoPeerUnknownToRemote() {
+        Lab lab = new Lab();
+        lab.server.peer = null;
+        assertThat(lab.diagnoseClient().findingReasons()).doesNotContain(Reason.PeerUnknownToRemote);
+    }
+
     @Test
     void neitherEndWithEndpointIsNoEndpoint() {
         Lab lab = new Lab();
