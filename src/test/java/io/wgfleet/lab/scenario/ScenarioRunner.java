@@ -338,9 +338,11 @@ public final class ScenarioRunner {
         while (Instant.now().isBefore(deadline)) {
             boolean all = s.resources().stream().allMatch(r -> {
                 WireGuardPeer x = client.resources(WireGuardPeer.class).inNamespace(r.namespace()).withName(r.name()).get();
+                // a Stalled peer gets no round (a fleet conflict found after its first round began
+                // leaves that round incomplete for good), as in diagnose below
                 return x != null && x.getStatus() != null && (x.getStatus().getDiagnosisRound() == null
                         ? !x.getStatus().getConditions().isEmpty() // not diagnosed at all (invalid spec, no nodes)
-                        : Boolean.TRUE.equals(x.getStatus().getDiagnosisRound().getComplete()));
+                        : Boolean.TRUE.equals(x.getStatus().getDiagnosisRound().getComplete()) || stalled(x));
             });
             if (all) {
                 return;
