@@ -579,6 +579,41 @@ class DiagnosisEngineTest {
         assertThat(d.message()).contains("10.77.0.1", "eth1", "wg0", "10.77.0.1/32");
     }
 
+    /**
+     * Measured in the lab: {@code ip route add 10.77.0.1/32 via 192.0.2.1} on the client. The
+     * server's probe through the tunnel is answered (the answer bypasses it, over the link), so only
+     * the client's report shows the fault; the server's verdict reads it there.
+     */
+    @Test
+    void theRemotesRouteOutsideTheTunnelIsRouteConflictForThisEnd() {
+        Lab lab = new Lab();
+        lab.client.routes.add(new NodeFacts.Route("10.77.0.1", "veth0", "192.0.2.1", "192.0.2.2", null));
+        lab.server.probe = new NodeFacts.ProvokedHandshake("wg0", lab.clientKey, "10.77.0.2", Lab.COLLECTED.minusSeconds(8),
+                5300L, 128L, 128L, false, true, null);
+        Diagnosis server = DiagnosisEngine.diagnose(lab.serverInFleet());
+        assertThat(server.reason()).isEqualTo(Reason.RouteConflict);
+        assertThat(server.message()).contains("remote node wgc", "routes 10.77.0.1", "of its entry for our key " + prefix(lab.serverKey),
+                "via veth0 gateway 192.0.2.1, not via wg0", "leave outside the tunnel");
+        assertThat(String.join("\n", server.remediation())).contains("competing route on wgc");
+        assertThat(server.trafficFlowing().status()).isEqualTo(Status.FALSE);
+        assertThat(lab.diagnoseClient().reason()).isEqualTo(Reason.RouteConflict);
+    }
+
+    /**
+     * A full-tunnel remote's AllowedIPs cover its endpoint for us, which it routes out of its
+     * link: that is how its packets reach us, not a conflict; nor is a route for an address its
+     * entry for us does not claim.
+     */
+    @Test
+    void theRemotesRouteToItsEndpointOrOutsideItsEntryIsNoRouteConflict() {
+        Lab lab = new Lab();
+        lab.client.peer.allowed = List.of("10.77.0.1/32", "192.0.2.1/32");
+        lab.client.routes.add(new NodeFacts.Route("192.0.2.1", "eth0", null, "192.0.2.2", null));
+        lab.client.routes.add(new NodeFacts.Route("10.77.0.9", "veth0", "192.0.2.1", "192.0.2.2", null));
+        assertThat(DiagnosisEngine.diagnose(lab.serverInFleet()).findingReasons()).doesNotContain(Reason.RouteConflict);
+        assertThat(lab.diagnoseClient().findingReasons()).doesNotContain(Reason.RouteConflict);
+    }
+
     @Test
     void largeDfPingsLostIsMTUBlackholeWithSizes() {
         Lab lab = new Lab();
