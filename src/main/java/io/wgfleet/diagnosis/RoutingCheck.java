@@ -83,8 +83,10 @@ final class RoutingCheck implements LayerCheck {
     private static void routes(Tunnel t, Side s, List<IpPrefix> allowed, IpAddress endpointAddress, Findings found) {
         for (Route r : s.facts.routes()) {
             IpAddress destination = Tolerant.address(r.destination());
+            // an address of the node itself is delivered locally (dev lo): AllowedIPs that cover
+            // the whole tunnel subnet, e.g. 10.77.0.0/24, hold the node's own tunnel address too
             if (destination == null || r.error() != null || r.device() == null || r.device().equals(s.ifName())
-                    || destination.equals(endpointAddress)) {
+                    || destination.equals(endpointAddress) || s.addresses().contains(destination)) {
                 continue;
             }
             IpPrefix inside = Coverage.coveringPrefix(allowed, destination);

@@ -81,8 +81,7 @@ class DiagnosisEngineTest {
     void remoteInterfaceDownIsInterfaceDownForTheOtherEnd() {
         Lab lab = new Lab();
         lab.server.up = false;
-        lab.client.probe = new NodeFacts.ProvokedHandshake("wg0", lab.serverKey, "10.77.0.1", Lab.COLLECTED.minusSeconds(8), 5500L,
-                128L, 0L, false, false, null);
+        lab.clientProbeUnanswered();
         Diagnosis d = lab.diagnoseClient();
         assertThat(d.reason()).isEqualTo(Reason.InterfaceDown);
         assertThat(d.message()).contains("wg0", "remote node wgs", "administratively down");
@@ -177,8 +176,7 @@ class DiagnosisEngineTest {
         Lab lab = new Lab();
         lab.server.listenPort = 0;
         lab.server.bound = false;
-        lab.client.probe = new NodeFacts.ProvokedHandshake("wg0", lab.serverKey, "10.77.0.1", Lab.COLLECTED.minusSeconds(8), 5500L,
-                128L, 0L, false, false, null);
+        lab.clientProbeUnanswered();
         lab.server.probe = new NodeFacts.ProvokedHandshake("wg0", lab.clientKey, "10.77.0.2", Lab.COLLECTED.minusSeconds(8), 5500L,
                 0L, 0L, false, false, null);
         Diagnosis d = lab.diagnoseClient();
@@ -203,8 +201,7 @@ class DiagnosisEngineTest {
     void aYoungSessionIsNoNotListeningWithoutALostPortAndLostPackets() {
         Lab unbound = new Lab();
         unbound.server.bound = false;
-        unbound.client.probe = new NodeFacts.ProvokedHandshake("wg0", unbound.serverKey, "10.77.0.1", Lab.COLLECTED.minusSeconds(8),
-                5500L, 128L, 0L, false, false, null);
+        unbound.clientProbeUnanswered();
         assertThat(unbound.diagnoseClient().findingReasons()).doesNotContain(Reason.NotListening);
         assertThat(unbound.diagnoseClient().reason()).isNotEqualTo(Reason.NotListening);
         Lab passing = new Lab();
@@ -222,8 +219,7 @@ class DiagnosisEngineTest {
     void aYoungSessionWhoseRemoteDroppedOurPeerIsPeerUnknownToRemote() {
         Lab lab = new Lab();
         lab.server.peer = null;
-        lab.client.probe = new NodeFacts.ProvokedHandshake("wg0", lab.serverKey, "10.77.0.1", Lab.COLLECTED.minusSeconds(8), 5500L,
-                128L, 0L, false, false, null);
+        lab.clientProbeUnanswered();
         Diagnosis d = lab.diagnoseClient();
         assertThat(d.reason()).isEqualTo(Reason.PeerUnknownToRemote);
         assertThat(d.message()).contains("wg0 on remote node wgs has no peer with our key " + prefix(lab.clientKey),
@@ -614,6 +610,24 @@ class DiagnosisEngineTest {
         assertThat(lab.diagnoseClient().findingReasons()).doesNotContain(Reason.RouteConflict);
     }
 
+    /**
+     * Measured in the lab (allowedips-overlap): the server's entry for a client claims the whole
+     * tunnel subnet 10.77.0.0/24, and its lookup of the subnet's first host, its own 10.77.0.1, is
+     * local delivery (dev lo): no RouteConflict for the client reading it, nor for the server.
+     */
+    @Test
+    void aRouteToTheNodesOwnAddressIsNoRouteConflict() {
+        Lab lab = new Lab();
+        lab.server.peer.allowed = List.of("10.77.0.0/24");
+        lab.serverDecl = new DeclaredPeer("lab/to-client", "wg0", lab.clientKey, null, List.of("10.77.0.0/24"), null, false, null);
+        lab.server.routes.add(new NodeFacts.Route("10.77.0.1", "lo", null, "10.77.0.1", null));
+        assertThat(lab.diagnoseClient().reason()).isEqualTo(Reason.Connected);
+        assertThat(DiagnosisEngine.diagnose(lab.serverInFleet()).findingReasons()).doesNotContain(Reason.RouteConflict);
+        lab.server.routes.set(0, new NodeFacts.Route("10.77.0.5", "eth0", "192.0.2.254", "192.0.2.1", null));
+        assertThat(lab.diagnoseClient().reason()).as("another address of the subnet out of eth0 still is one")
+                .isEqualTo(Reason.RouteConflict);
+    }
+
     @Test
     void largeDfPingsLostIsMTUBlackholeWithSizes() {
         Lab lab = new Lab();
@@ -951,8 +965,7 @@ class DiagnosisEngineTest {
     @Test
     void unansweredProbeWithoutCauseIsInconclusiveNamingWhatIsMissing() {
         Lab lab = new Lab();
-        lab.client.probe = new NodeFacts.ProvokedHandshake("wg0", lab.serverKey, "10.77.0.1", Lab.COLLECTED.minusSeconds(8), 5500L,
-                128L, 0L, false, false, null);
+        lab.clientProbeUnanswered();
         Diagnosis d = lab.diagnoseClient();
         assertThat(d.reason()).isEqualTo(Reason.Inconclusive);
         assertThat(d.message()).contains("traffic is not proven", "missing: a reply from 10.77.0.1");
