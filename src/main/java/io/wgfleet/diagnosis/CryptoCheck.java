@@ -18,24 +18,10 @@ final class CryptoCheck implements LayerCheck {
         if (remote == null) {
             return;
         }
+        identity(t, found);
         String remoteKey = remote.iface.publicKey();
         String declaredKey = t.declared.publicKey();
-        if (Keys.valid(remoteKey) && declaredKey != null && !remoteKey.equals(declaredKey)) {
-            found.add(Reason.PublicKeyMismatch, "we hold key " + Keys.prefix(declaredKey) + " for the remote, but "
-                            + remote.ifName() + " on " + remote.label() + " has public key " + Keys.prefix(remoteKey)
-                            + ": its responder drops our initiations (bad mac1) without a reply",
-                    List.of(t.id() + " publicKey " + Keys.prefix(declaredKey),
-                            remote.node + " " + remote.ifName() + " public key " + Keys.prefix(remoteKey)),
-                    List.of("Set the remote's real key on " + t.nodeName + ": wg set " + t.local.ifName() + " peer " + Keys.prefix(remoteKey)
-                                    + " ... (and remove the entry for " + Keys.prefix(declaredKey) + ")",
-                            "Update " + t.id() + " spec.publicKey to " + Keys.prefix(remoteKey) + " (the output of wg show "
-                                    + remote.ifName() + " public-key on " + remote.node + ")"),
-                    EnumSet.of(TunnelCondition.HANDSHAKE_SUCCEEDED, TunnelCondition.TRAFFIC_FLOWING));
-        }
         String ourKey = t.local.iface.publicKey();
-        if (ourKey != null && remote.peer == null) {
-            peerUnknownToRemote(t, found, ourKey);
-        }
         if (remote.peer != null) {
             presharedKey(t, found, ourKey);
         }
@@ -53,6 +39,38 @@ final class CryptoCheck implements LayerCheck {
         }
     }
 
+    /**
+     * The identity facts read off both ends' configurations: the remote's key is not the one we
+     * hold, or the remote has no entry for our key. They also explain a young session whose packets
+     * get nowhere (measured with wireguard-go: {@code wg set wg0 peer KEY remove} on the server drops
+     * the session's keys with the entry, and the client's packets are dropped unanswered), so
+     * {@link Evaluation} runs this part for such a session too.
+     */
+    static void identity(Tunnel t, Findings found) {
+        Side remote = t.remote;
+        if (remote == null) {
+            return;
+        }
+        String remoteKey = remote.iface.publicKey();
+        String declaredKey = t.declared.publicKey();
+        if (Keys.valid(remoteKey) && declaredKey != null && !remoteKey.equals(declaredKey)) {
+            found.add(Reason.PublicKeyMismatch, "we hold key " + Keys.prefix(declaredKey) + " for the remote, but "
+                            + remote.ifName() + " on " + remote.label() + " has public key " + Keys.prefix(remoteKey)
+                            + ": its responder drops our initiations (bad mac1) without a reply",
+                    List.of(t.id() + " publicKey " + Keys.prefix(declaredKey),
+                            remote.node + " " + remote.ifName() + " public key " + Keys.prefix(remoteKey)),
+                    List.of("Set the remote's real key on " + t.nodeName + ": wg set " + t.local.ifName() + " peer " + Keys.prefix(remoteKey)
+                                    + " ... (and remove the entry for " + Keys.prefix(declaredKey) + ")",
+                            "Update " + t.id() + " spec.publicKey to " + Keys.prefix(remoteKey) + " (the output of wg show "
+                                    + remote.ifName() + " public-key on " + remote.node + ")"),
+                    t.blocking());
+        }
+        String ourKey = t.local.iface.publicKey();
+        if (ourKey != null && remote.peer == null) {
+            peerUnknownToRemote(t, found, ourKey);
+        }
+    }
+
     private static void peerUnknownToRemote(Tunnel t, Findings found, String ourKey) {
         Side remote = t.remote;
         DeclaredPeer remoteDeclared = t.remoteDeclared;
@@ -63,7 +81,8 @@ final class CryptoCheck implements LayerCheck {
                     : "; WireGuardPeer " + remoteDeclared.id() + " declares key " + Keys.prefix(remoteDeclared.publicKey()) + " instead";
         }
         found.add(Reason.PeerUnknownToRemote, remote.ifName() + " on " + remote.label() + " has no peer with our key "
-                        + Keys.prefix(ourKey) + " (" + t.local.ifName() + " on " + t.nodeName + "): it drops our initiations silently" + why,
+                        + Keys.prefix(ourKey) + " (" + t.local.ifName() + " on " + t.nodeName + "): it drops our initiations silently"
+                        + (t.handshakeRecent ? " and the packets of the session it no longer holds" : "") + why,
                 List.of(remote.node + " " + remote.ifName() + ": " + remote.iface.peers().size() + " peers, none with key " + Keys.prefix(ourKey)),
                 List.of("Add this node as a peer on " + remote.node + ": wg set " + remote.ifName() + " peer " + Keys.prefix(ourKey)
                                 + " allowed-ips <our tunnel address>",
@@ -71,7 +90,7 @@ final class CryptoCheck implements LayerCheck {
                                 ? "Set WireGuardPeer " + remoteDeclared.id() + " spec.publicKey to " + Keys.prefix(ourKey)
                                 + " (wg show " + t.local.ifName() + " public-key on " + t.nodeName + ")"
                                 : "Declare the other direction as a WireGuardPeer so it is diagnosed too"),
-                EnumSet.of(TunnelCondition.HANDSHAKE_SUCCEEDED, TunnelCondition.TRAFFIC_FLOWING));
+                t.blocking());
     }
 
     private static void presharedKey(Tunnel t, Findings found, String ourKey) {

@@ -58,6 +58,8 @@ final class Evaluation {
             // rule added after the handshake, a server renumbered behind a DNS name).
             REACHABILITY.check(t, found);
             FIREWALL.check(t, found);
+            // a remote that dropped our peer entry or changed its key drops the session with it
+            CryptoCheck.identity(t, found);
             if (t.reinitiationUnanswered()) {
                 // WireGuard's own initiations went unanswered: one-sided, that is NoResponse
                 // as for a tunnel that never came up

@@ -107,8 +107,10 @@ record NatMapping(Kind kind, List<String> observations) {
         for (Seen x : seen) {
             IpAddress a = x.endpoint().address();
             boolean ownAddress = s.addresses().contains(a);
-            boolean ownPort = port > 0 && x.endpoint().port() == port;
-            lines.add(x.observer() + " sees " + s.node + " as " + x.endpoint() + " (its own listen port " + port + ", "
+            // an interface without a listen port (wireguard-go after a failed rebind) has no port
+            // to compare: the port it used before is no sign of NAT
+            boolean ownPort = port <= 0 || x.endpoint().port() == port;
+            lines.add(x.observer() + " sees " + s.node + " as " + x.endpoint() + " (its own listen port " + (port > 0 ? port : "none") + ", "
                     + (ownAddress ? "an address of " + s.node : "not an address of " + s.node) + ")");
             if (!ownAddress || !ownPort) {
                 natted.add(x);

@@ -63,25 +63,46 @@ final class RoutingCheck implements LayerCheck {
         }
     }
 
+    /**
+     * A route that takes an address of the tunnel out of another device, on this node or, in the
+     * fleet, on the remote node for the addresses its entry for us claims: that end's packets leave
+     * outside the tunnel (measured in the lab: with {@code ip route add 10.77.0.1/32 via 192.0.2.1} on
+     * the client, its pings reach the server in clear over the link and are answered there, so the
+     * server's own probe through the tunnel is answered too, by packets that bypass it).
+     */
     private static void routes(Tunnel t, Findings found) {
-        Side local = t.local;
         IpAddress endpointAddress = t.spec.endpoint() != null ? t.spec.endpoint().address() : null;
-        for (Route r : local.facts.routes()) {
+        routes(t, t.local, t.localRunningAllowed, endpointAddress, found);
+        Side remote = t.remote;
+        if (remote != null && remote.peer != null) {
+            var remoteEndpoint = Tolerant.endpoint(remote.peer.endpoint());
+            routes(t, remote, Tolerant.prefixes(remote.peer.allowedIPs()), remoteEndpoint == null ? null : remoteEndpoint.address(), found);
+        }
+    }
+
+    private static void routes(Tunnel t, Side s, List<IpPrefix> allowed, IpAddress endpointAddress, Findings found) {
+        for (Route r : s.facts.routes()) {
             IpAddress destination = Tolerant.address(r.destination());
-            if (destination == null || r.error() != null || r.device() == null || r.device().equals(local.ifName())
-                    || destination.equals(endpointAddress)) {
+            // an address of the node itself is delivered locally (dev lo): AllowedIPs that cover
+            // the whole tunnel subnet, e.g. 10.77.0.0/24, hold the node's own tunnel address too
+            if (destination == null || r.error() != null || r.device() == null || r.device().equals(s.ifName())
+                    || destination.equals(endpointAddress) || s.addresses().contains(destination)) {
                 continue;
             }
-            IpPrefix inside = Coverage.coveringPrefix(t.localRunningAllowed, destination);
+            IpPrefix inside = Coverage.coveringPrefix(allowed, destination);
             if (inside == null) {
                 continue;
             }
-            found.add(Reason.RouteConflict, "the kernel on " + t.nodeName + " routes " + destination + " (inside AllowedIPs " + inside
-                            + ") via " + r.device() + (r.gateway() != null ? " gateway " + r.gateway() : "") + ", not via " + local.ifName(),
-                    List.of("ip route get " + destination + " on " + t.nodeName + ": dev " + r.device()
+            String where = s.local ? "the kernel on " + s.node : "the kernel on remote node " + s.node + ", the other end of this tunnel,";
+            found.add(Reason.RouteConflict, where + " routes " + destination + " (inside AllowedIPs " + inside
+                            + (s.local ? "" : " of its entry for our key " + Keys.prefix(t.local.iface.publicKey()))
+                            + ") via " + r.device() + (r.gateway() != null ? " gateway " + r.gateway() : "") + ", not via " + s.ifName()
+                            + (s.local ? "" : ": its packets for " + destination + " leave outside the tunnel"),
+                    List.of("ip route get " + destination + " on " + s.node + ": dev " + r.device()
                             + (r.gateway() != null ? " via " + r.gateway() : "") + (r.source() != null ? " src " + r.source() : "")),
-                    List.of("Find the competing route: ip route get " + destination + "; ip route show table all | grep " + inside.network(),
-                            "Remove it, or give " + local.ifName() + " a more specific route or a lower metric for " + inside,
+                    List.of("Find the competing route on " + s.node + ": ip route get " + destination + "; ip route show table all | grep "
+                                    + inside.network(),
+                            "Remove it, or give " + s.ifName() + " a more specific route or a lower metric for " + inside,
                             "Check for other VPNs or container networks (Docker, Tailscale, other WireGuard interfaces) that claim " + inside),
                     EnumSet.of(TunnelCondition.TRAFFIC_FLOWING));
         }

@@ -5,6 +5,7 @@ import io.wgfleet.diagnosis.NodeFacts.Peer;
 import io.wgfleet.diagnosis.net.Coverage;
 import io.wgfleet.diagnosis.net.Endpoint;
 import io.wgfleet.diagnosis.net.IpPrefix;
+import io.wgfleet.diagnosis.net.Tolerant;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -157,23 +158,42 @@ final class ServiceCheck implements LayerCheck {
         return d != null && (d.error() != null || d.resolved().isEmpty());
     }
 
-    /** The end that must accept handshakes has no port or no bound socket (only matters while none succeeds). */
+    /**
+     * The end that must accept handshakes has no port or no bound socket. While no handshake
+     * succeeds either proves it. A young session proves that the end did listen moments ago, so
+     * then only a port that is gone now counts, and only when the session's packets get nowhere
+     * (measured with wireguard-go: {@code wg set wg0 listen-port P} with P held by another socket
+     * closes the old socket, fails to bind P and leaves the interface with listen port 0). A
+     * socket missing from /proc/net/udp alone is no proof then: a kernel WireGuard socket lives in
+     * the namespace the interface was created in, which may not be the one the agent reads.
+     */
     private static void listening(Tunnel t, Findings found) {
         Side s = t.responder;
         // a down interface explains a missing socket (the kernel closes it): InterfaceDown says so
-        if (t.handshakeRecent || s == null || s.iface == null || Boolean.FALSE.equals(s.iface.up())) {
+        if (s == null || s.iface == null || Boolean.FALSE.equals(s.iface.up())) {
             return;
         }
         boolean noPort = s.listenPort() <= 0;
+        if (t.handshakeRecent && !(noPort && t.youngSessionLosesPackets())) {
+            return;
+        }
         if (noPort || Boolean.FALSE.equals(s.iface.udpSocketBound())) {
             String what = noPort ? "has no listen port" : "has no UDP socket bound on its listen port " + s.listenPort();
+            // the port the other end sends to is the one to listen on again
+            Endpoint sentTo = t.initiator == null || t.initiator.peer == null ? null : Tolerant.endpoint(t.initiator.peer.endpoint());
+            String port = sentTo != null ? Integer.toString(sentTo.port()) : noPort ? "51820" : Integer.toString(s.listenPort());
+            String young = t.handshakeRecent ? "; the session's handshake is "
+                    + (t.handshakeAgeSeconds >= 0 ? t.handshakeAgeSeconds + " s old" : "young") + ", but "
+                    + t.packetLoss() + ": nothing receives WireGuard's packets on " + s.node + " any more" : "";
             found.add(Reason.NotListening, s.ifName() + " on " + s.label() + " " + what
-                            + " (/proc/net/udp, udp6), yet it must accept handshakes for this tunnel",
+                            + " (wg show, /proc/net/udp, udp6), yet it must accept handshakes for this tunnel" + young,
                     List.of(s.ifName() + " on " + s.node + ": listen port " + s.listenPort() + ", udp socket bound "
                             + s.iface.udpSocketBound()),
-                    List.of("Set a listen port on " + s.node + ": wg set " + s.ifName() + " listen-port 51820 (or ListenPort in its config)",
-                            "If it is set, check that another process does not hold the port and that the interface is up (ip link set " + s.ifName() + " up)"),
-                    EnumSet.of(TunnelCondition.HANDSHAKE_SUCCEEDED, TunnelCondition.TRAFFIC_FLOWING));
+                    List.of("Set the listen port on " + s.node + ": wg set " + s.ifName() + " listen-port " + port
+                                    + " (and ListenPort in its config)",
+                            "Check that no other process or interface holds the port (ss -ulpn sport = :" + port
+                                    + "; wireguard-go gives up its port when binding a new one fails) and that the interface is up"),
+                    t.blocking());
         }
     }
 }

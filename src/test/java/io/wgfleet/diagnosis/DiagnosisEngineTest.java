@@ -81,8 +81,7 @@ class DiagnosisEngineTest {
     void remoteInterfaceDownIsInterfaceDownForTheOtherEnd() {
         Lab lab = new Lab();
         lab.server.up = false;
-        lab.client.probe = new NodeFacts.ProvokedHandshake("wg0", lab.serverKey, "10.77.0.1", Lab.COLLECTED.minusSeconds(8), 5500L,
-                128L, 0L, false, false, null);
+        lab.clientProbeUnanswered();
         Diagnosis d = lab.diagnoseClient();
         assertThat(d.reason()).isEqualTo(Reason.InterfaceDown);
         assertThat(d.message()).contains("wg0", "remote node wgs", "administratively down");
@@ -164,6 +163,78 @@ class DiagnosisEngineTest {
         assertThat(d.reason()).isEqualTo(Reason.NotListening);
         assertThat(d.message()).contains("wgs", "51820");
         assertThat(d.handshakeSucceeded().status()).isEqualTo(Status.FALSE);
+    }
+
+    /**
+     * Measured in the lab (wireguard-go): {@code wg set wg0 listen-port P} with P held by another
+     * interface fails after closing wg0's socket, and wg0 is left with listen port 0. The young
+     * session's packets then get nowhere, on both ends; the port the server had before, which the
+     * client still records as its source, is no sign of NAT.
+     */
+    @Test
+    void aYoungSessionWhoseResponderLostItsListenPortIsNotListeningOnBothEnds() {
+        Lab lab = new Lab();
+        lab.server.listenPort = 0;
+        lab.server.bound = false;
+        lab.clientProbeUnanswered();
+        lab.server.probe = new NodeFacts.ProvokedHandshake("wg0", lab.clientKey, "10.77.0.2", Lab.COLLECTED.minusSeconds(8), 5500L,
+                0L, 0L, false, false, null);
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.NotListening);
+        assertThat(d.message()).contains("wg0 on remote node wgs has no listen port", "handshake is 10 s old",
+                "a probe to 10.77.0.1 got no reply");
+        assertThat(String.join("\n", d.remediation())).contains("wg set wg0 listen-port 51820");
+        assertThat(d.handshakeSucceeded().status()).as("the handshake 10 s ago did succeed").isEqualTo(Status.TRUE);
+        assertThat(d.trafficFlowing().status()).isEqualTo(Status.FALSE);
+        assertThat(d.findingReasons()).as("listen port 0 is no NAT rewriting the port").doesNotContain(Reason.KeepaliveMissing);
+        Diagnosis server = DiagnosisEngine.diagnose(lab.serverInFleet());
+        assertThat(server.reason()).isEqualTo(Reason.NotListening);
+        assertThat(server.message()).contains("wg0 on this node wgs has no listen port", "a probe to 10.77.0.2 got no reply");
+    }
+
+    /**
+     * A young session proves its responder listened: a socket merely missing from the agent's
+     * /proc/net/udp (kernel WireGuard's socket lives in the namespace the interface was born in)
+     * is no NotListening then, even while a probe goes unanswered; nor is port 0 while traffic passes.
+     */
+    @Test
+    void aYoungSessionIsNoNotListeningWithoutALostPortAndLostPackets() {
+        Lab unbound = new Lab();
+        unbound.server.bound = false;
+        unbound.clientProbeUnanswered();
+        assertThat(unbound.diagnoseClient().findingReasons()).doesNotContain(Reason.NotListening);
+        assertThat(unbound.diagnoseClient().reason()).isNotEqualTo(Reason.NotListening);
+        Lab passing = new Lab();
+        passing.server.listenPort = 0;
+        passing.server.bound = false;
+        assertThat(passing.diagnoseClient().reason()).isEqualTo(Reason.Connected);
+    }
+
+    /**
+     * Measured in the lab (wireguard-go): {@code wg set wg0 peer CLIENTKEY remove} on the server
+     * after the tunnel came up drops the session's keys with the entry; the client's young session
+     * sends into silence. The client's view is PeerUnknownToRemote, the handshake 10 s ago still a success.
+     */
+    @Test
+    void aYoungSessionWhoseRemoteDroppedOurPeerIsPeerUnknownToRemote() {
+        Lab lab = new Lab();
+        lab.server.peer = null;
+        lab.clientProbeUnanswered();
+        Diagnosis d = lab.diagnoseClient();
+        assertThat(d.reason()).isEqualTo(Reason.PeerUnknownToRemote);
+        assertThat(d.message()).contains("wg0 on remote node wgs has no peer with our key " + prefix(lab.clientKey),
+                "the packets of the session it no longer holds", "declares it, but it is not loaded there");
+        assertThat(d.handshakeSucceeded().status()).as("the handshake 10 s ago did succeed").isEqualTo(Status.TRUE);
+        assertThat(d.trafficFlowing().status()).isEqualTo(Status.FALSE);
+        assertThat(DiagnosisEngine.diagnose(lab.serverInFleet()).reason()).isEqualTo(Reason.PeerNotConfigured);
+    }
+
+    /** A young session whose packets pass proves the remote knows our key, whatever an older report of it said. */
+    @Test
+    void aYoungSessionThatPassesIsNoPeerUnknownToRemote() {
+        Lab lab = new Lab();
+        lab.server.peer = null;
+        assertThat(lab.diagnoseClient().findingReasons()).doesNotContain(Reason.PeerUnknownToRemote);
     }
 
     @Test
@@ -504,6 +575,59 @@ class DiagnosisEngineTest {
         assertThat(d.message()).contains("10.77.0.1", "eth1", "wg0", "10.77.0.1/32");
     }
 
+    /**
+     * Measured in the lab: {@code ip route add 10.77.0.1/32 via 192.0.2.1} on the client. The
+     * server's probe through the tunnel is answered (the answer bypasses it, over the link), so only
+     * the client's report shows the fault; the server's verdict reads it there.
+     */
+    @Test
+    void theRemotesRouteOutsideTheTunnelIsRouteConflictForThisEnd() {
+        Lab lab = new Lab();
+        lab.client.routes.add(new NodeFacts.Route("10.77.0.1", "veth0", "192.0.2.1", "192.0.2.2", null));
+        lab.server.probe = new NodeFacts.ProvokedHandshake("wg0", lab.clientKey, "10.77.0.2", Lab.COLLECTED.minusSeconds(8),
+                5300L, 128L, 128L, false, true, null);
+        Diagnosis server = DiagnosisEngine.diagnose(lab.serverInFleet());
+        assertThat(server.reason()).isEqualTo(Reason.RouteConflict);
+        assertThat(server.message()).contains("remote node wgc", "routes 10.77.0.1", "of its entry for our key " + prefix(lab.serverKey),
+                "via veth0 gateway 192.0.2.1, not via wg0", "leave outside the tunnel");
+        assertThat(String.join("\n", server.remediation())).contains("competing route on wgc");
+        assertThat(server.trafficFlowing().status()).isEqualTo(Status.FALSE);
+        assertThat(lab.diagnoseClient().reason()).isEqualTo(Reason.RouteConflict);
+    }
+
+    /**
+     * A full-tunnel remote's AllowedIPs cover its endpoint for us, which it routes out of its
+     * link: that is how its packets reach us, not a conflict; nor is a route for an address its
+     * entry for us does not claim.
+     */
+    @Test
+    void theRemotesRouteToItsEndpointOrOutsideItsEntryIsNoRouteConflict() {
+        Lab lab = new Lab();
+        lab.client.peer.allowed = List.of("10.77.0.1/32", "192.0.2.1/32");
+        lab.client.routes.add(new NodeFacts.Route("192.0.2.1", "eth0", null, "192.0.2.2", null));
+        lab.client.routes.add(new NodeFacts.Route("10.77.0.9", "veth0", "192.0.2.1", "192.0.2.2", null));
+        assertThat(DiagnosisEngine.diagnose(lab.serverInFleet()).findingReasons()).doesNotContain(Reason.RouteConflict);
+        assertThat(lab.diagnoseClient().findingReasons()).doesNotContain(Reason.RouteConflict);
+    }
+
+    /**
+     * Measured in the lab (allowedips-overlap): the server's entry for a client claims the whole
+     * tunnel subnet 10.77.0.0/24, and its lookup of the subnet's first host, its own 10.77.0.1, is
+     * local delivery (dev lo): no RouteConflict for the client reading it, nor for the server.
+     */
+    @Test
+    void aRouteToTheNodesOwnAddressIsNoRouteConflict() {
+        Lab lab = new Lab();
+        lab.server.peer.allowed = List.of("10.77.0.0/24");
+        lab.serverDecl = new DeclaredPeer("lab/to-client", "wg0", lab.clientKey, null, List.of("10.77.0.0/24"), null, false, null);
+        lab.server.routes.add(new NodeFacts.Route("10.77.0.1", "lo", null, "10.77.0.1", null));
+        assertThat(lab.diagnoseClient().reason()).isEqualTo(Reason.Connected);
+        assertThat(DiagnosisEngine.diagnose(lab.serverInFleet()).findingReasons()).doesNotContain(Reason.RouteConflict);
+        lab.server.routes.set(0, new NodeFacts.Route("10.77.0.5", "eth0", "192.0.2.254", "192.0.2.1", null));
+        assertThat(lab.diagnoseClient().reason()).as("another address of the subnet out of eth0 still is one")
+                .isEqualTo(Reason.RouteConflict);
+    }
+
     @Test
     void largeDfPingsLostIsMTUBlackholeWithSizes() {
         Lab lab = new Lab();
@@ -841,8 +965,7 @@ class DiagnosisEngineTest {
     @Test
     void unansweredProbeWithoutCauseIsInconclusiveNamingWhatIsMissing() {
         Lab lab = new Lab();
-        lab.client.probe = new NodeFacts.ProvokedHandshake("wg0", lab.serverKey, "10.77.0.1", Lab.COLLECTED.minusSeconds(8), 5500L,
-                128L, 0L, false, false, null);
+        lab.clientProbeUnanswered();
         Diagnosis d = lab.diagnoseClient();
         assertThat(d.reason()).isEqualTo(Reason.Inconclusive);
         assertThat(d.message()).contains("traffic is not proven", "missing: a reply from 10.77.0.1");

@@ -69,6 +69,16 @@ final class Lab {
         return this;
     }
 
+    /**
+     * The young session's probe from the client went unanswered: one ping (128 B of data) out,
+     * nothing back, within one REKEY_TIMEOUT, the handshake 10 s old.
+     */
+    Lab clientProbeUnanswered() {
+        client.probe = new NodeFacts.ProvokedHandshake("wg0", serverKey, "10.77.0.1", COLLECTED.minusSeconds(8), 5500L,
+                128L, 0L, false, false, null);
+        return this;
+    }
+
     /** The server's counter saw the client's initiations. */
     Lab serverCountsArrivals(long packets) {
         server.arrivals.clear();

@@ -116,6 +116,7 @@ public final class ScenarioRunner {
 
                 client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(s.name()).endMetadata().build())
                         .createOr(x -> x.update());
+                clearEarlierRun(s);
                 for (Scenario.Machine m : s.machines()) {
                     if (m.external()) {
                         continue;
@@ -203,6 +204,31 @@ public final class ScenarioRunner {
             }
         } catch (IOException | RuntimeException e) {
             System.err.println("lab: could not keep the evidence of " + s.name() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * A scenario run again in the same session starts from nothing: its peers from the earlier
+     * run still carry that run's complete round, which would end the wait for the first round at
+     * once and let the steps race the real one; its nodes' reports are that run's facts.
+     */
+    private void clearEarlierRun(Scenario s) throws InterruptedException {
+        java.util.Set<String> namespaces = new java.util.TreeSet<>(List.of(s.name()));
+        s.resources().forEach(r -> namespaces.add(r.namespace()));
+        namespaces.forEach(ns -> client.resources(WireGuardPeer.class).inNamespace(ns).delete());
+        for (Scenario.Machine m : s.machines()) {
+            String node = nodeName(s, m.name());
+            client.resources(io.wgfleet.api.v1alpha1.WireGuardNodeReport.class).list().getItems().stream()
+                    .map(r -> r.getMetadata().getName())
+                    .filter(n -> n.equals(node) || n.startsWith(node + ".part-"))
+                    .forEach(n -> client.resources(io.wgfleet.api.v1alpha1.WireGuardNodeReport.class).withName(n).delete());
+        }
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (namespaces.stream().anyMatch(ns -> !client.resources(WireGuardPeer.class).inNamespace(ns).list().getItems().isEmpty())) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("the peers of an earlier run of " + s.name() + " are still there after 30 s");
+            }
+            Thread.sleep(100);
         }
     }
 
@@ -312,9 +338,11 @@ public final class ScenarioRunner {
         while (Instant.now().isBefore(deadline)) {
             boolean all = s.resources().stream().allMatch(r -> {
                 WireGuardPeer x = client.resources(WireGuardPeer.class).inNamespace(r.namespace()).withName(r.name()).get();
+                // a Stalled peer gets no round (a fleet conflict found after its first round began
+                // leaves that round incomplete for good), as in diagnose below
                 return x != null && x.getStatus() != null && (x.getStatus().getDiagnosisRound() == null
                         ? !x.getStatus().getConditions().isEmpty() // not diagnosed at all (invalid spec, no nodes)
-                        : Boolean.TRUE.equals(x.getStatus().getDiagnosisRound().getComplete()));
+                        : Boolean.TRUE.equals(x.getStatus().getDiagnosisRound().getComplete()) || stalled(x));
             });
             if (all) {
                 return;
