@@ -4,16 +4,12 @@ import io.wgfleet.agent.exec.CommandResult;
 import io.wgfleet.agent.exec.CommandRunner;
 import io.wgfleet.agent.parse.GetentParser;
 import io.wgfleet.agent.parse.IpJsonParser;
-import io.wgfleet.agent.parse.IptablesSaveParser;
-import io.wgfleet.agent.parse.NftRulesetParser;
 import io.wgfleet.agent.parse.ParseException;
-import io.wgfleet.agent.parse.PortBlock;
 import io.wgfleet.agent.parse.ProcNetUdpParser;
 import io.wgfleet.agent.parse.UdpSocket;
 import io.wgfleet.agent.parse.WgDump;
 import io.wgfleet.api.v1alpha1.CollectionError;
 import io.wgfleet.api.v1alpha1.DnsResult;
-import io.wgfleet.api.v1alpha1.FirewallFinding;
 import io.wgfleet.api.v1alpha1.InterfaceReport;
 import io.wgfleet.api.v1alpha1.NatFinding;
 import io.wgfleet.api.v1alpha1.NodeAddress;
@@ -112,7 +108,7 @@ public final class FactCollector {
             }
         });
         if (!ports.isEmpty()) {
-            firewall(ports, spec, errors);
+            new FirewallCollector(runner).collect(ports, spec.getFirewallFindings(), errors);
         }
         dns(dump, hostEndpoints, spec);
         nat(endpoints, routes, addrs, spec);
@@ -205,68 +201,6 @@ public final class FactCollector {
         l.setSource(r.source());
         l.setError(r.error());
         return l;
-    }
-
-    private void firewall(Set<Integer> ports, WireGuardNodeReportSpec spec, List<CollectionError> errors) {
-        List<PortBlock> blocks = new ArrayList<>();
-        CommandResult nft = runner.run(NodeCommands.NFT_RULESET, NodeCommands.TIMEOUT);
-        if (nft.commandMissing()) {
-            errors.add(new CollectionError("nft", "nft is not installed: nftables rules were not inspected"));
-        } else if (!nft.succeeded()) {
-            errors.add(new CollectionError("nft", "nft -j list ruleset: " + nft.firstErrorLine()));
-        } else {
-            try {
-                blocks.addAll(NftRulesetParser.blockingRules(nft.stdout(), ports, OWN_TABLE));
-            } catch (ParseException e) {
-                errors.add(new CollectionError("nft", e.getMessage()));
-            }
-        }
-        boolean anySave = false;
-        for (String family : List.of("ip", "ip6")) {
-            boolean v6 = family.equals("ip6");
-            CommandResult save = runner.run(v6 ? NodeCommands.IP6TABLES_LEGACY_SAVE : NodeCommands.IPTABLES_LEGACY_SAVE, NodeCommands.TIMEOUT);
-            if (save.commandMissing()) {
-                save = runner.run(v6 ? NodeCommands.IP6TABLES_SAVE : NodeCommands.IPTABLES_SAVE, NodeCommands.TIMEOUT);
-            }
-            if (save.commandMissing()) {
-                continue;
-            }
-            anySave = true;
-            String tool = v6 ? "ip6tables-save" : "iptables-save";
-            if (!save.succeeded()) {
-                errors.add(new CollectionError("iptables", tool + ": " + save.firstErrorLine()));
-                continue;
-            }
-            try {
-                IptablesSaveParser.Result res = IptablesSaveParser.parse(save.stdout(), ports, family);
-                // the nf_tables flavour prints rules nft already showed: reporting them twice would mislead
-                if (!res.nfTablesBackend()) {
-                    blocks.addAll(res.blocks());
-                }
-            } catch (ParseException e) {
-                errors.add(new CollectionError("iptables", e.getMessage()));
-            }
-        }
-        if (!anySave) {
-            CommandResult names = runner.run(NodeCommands.IPTABLES_NAMES, NodeCommands.TIMEOUT);
-            if (names.succeeded() && !names.stdout().isBlank()) {
-                errors.add(new CollectionError("iptables",
-                        "legacy iptables tables are loaded but no iptables-save is installed: those rules were not inspected"));
-            }
-        }
-        for (PortBlock b : blocks) {
-            FirewallFinding f = new FirewallFinding();
-            f.setBackend(b.backend());
-            f.setPort(b.port());
-            f.setFamily(b.family());
-            f.setTable(b.table());
-            f.setChain(b.chain());
-            f.setHandle(b.handle());
-            f.setVerdict(b.verdict());
-            f.setRule(b.rule());
-            f.setPackets(b.packets());
-            spec.getFirewallFindings().add(f);
-        }
     }
 
     private void dns(WgDump dump, Map<String, String> hostEndpoints, WireGuardNodeReportSpec spec) {
