@@ -352,4 +352,25 @@ class NodeAgentTest {
         assertThat(s.getNatFindings()).extracting(n -> n.getInterfaceName() + " " + n.getAddress() + " " + n.getKind())
                 .containsExactly("wgc-v 100.64.0.2/24 CGNAT", "wgc-v fd00::2/64 Private");
     }
+
+    @Test
+    void aCgnatAddressBehindTheDefaultRouteIsANatSignForAnEndWithoutEndpoint() throws Exception {
+        RecordedCommandRunner runner = RecordedNode.client();
+        // the end that only accepts handshakes: its peer has no endpoint, so no route names the way out
+        String dump = Fixtures.lab("healthy/client-wg-dump.txt").replace("192.0.2.1:51820", "(none)");
+        runner.answer("wg show all dump", dump);
+        runner.answer("ip -j addr", Fixtures.lab("healthy/agwgc-ip-addr.json")
+                .replace("\"local\":\"192.0.2.2\"", "\"local\":\"100.64.0.2\"")
+                .replace("\"local\":\"fe80::f426:3ff:fe3e:d472\"", "\"local\":\"fd00::2\""));
+        runner.answer("ip -j -4 route show default", "[{\"dst\":\"default\",\"gateway\":\"100.64.0.1\",\"dev\":\"wgc-v\",\"flags\":[]}]\n");
+        WireGuardNodeReportSpec s = new NodeAgent(client, runner, CLOCK, options().withProbe(false)).run().getSpec();
+        // only the CGNAT address: a private address behind a default route is any cloud VM's
+        assertThat(s.getNatFindings()).extracting(n -> n.getInterfaceName() + " " + n.getAddress() + " " + n.getKind())
+                .containsExactly("wgc-v 100.64.0.2/24 CGNAT");
+
+        // a full tunnel's default through WireGuard says nothing about the underlay
+        runner.answer("ip -j -4 route show default", "[{\"dst\":\"default\",\"dev\":\"wgc0\",\"flags\":[]}]\n");
+        runner.answer("ip -j addr", Fixtures.lab("healthy/agwgc-ip-addr.json").replace("\"local\":\"10.77.0.2\"", "\"local\":\"100.64.7.2\""));
+        assertThat(new NodeAgent(client, runner, CLOCK, options().withProbe(false)).run().getSpec().getNatFindings()).isEmpty();
+    }
 }

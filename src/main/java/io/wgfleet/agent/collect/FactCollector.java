@@ -111,7 +111,7 @@ public final class FactCollector {
             new FirewallCollector(runner).collect(ports, spec.getFirewallFindings(), errors);
         }
         dns(dump, hostEndpoints, spec);
-        nat(endpoints, routes, addrs, spec);
+        nat(endpoints, routes, addrs, defaultRouteDevices(dump), spec);
         return new CollectedFacts(dump, sockets, addrs, links, routes);
     }
 
@@ -229,8 +229,33 @@ public final class FactCollector {
         }
     }
 
+    /**
+     * The devices of the IPv4 default routes: the node's way out when no endpoint names one. An
+     * end that only accepts handshakes has no endpoint to look a route up for, and it is exactly
+     * the end for which a carrier-grade NAT makes inbound impossible. WireGuard interfaces are
+     * left out (a full-tunnel client routes its default through wg0, whose address says nothing
+     * about the underlay). A failed lookup is no error of its own: ip's other commands report it.
+     */
+    private Set<String> defaultRouteDevices(WgDump dump) {
+        CommandResult r = runner.run(NodeCommands.IP_ROUTE_DEFAULT, NodeCommands.TIMEOUT);
+        Set<String> out = new LinkedHashSet<>();
+        if (!r.succeeded()) {
+            return out;
+        }
+        try {
+            for (String dev : IpJsonParser.routeDevices(r.stdout())) {
+                if (dump.iface(dev).isEmpty()) {
+                    out.add(dev);
+                }
+            }
+        } catch (ParseException e) {
+            // the default route only adds a NAT sign; the endpoints' routes are read on their own
+        }
+        return out;
+    }
+
     private static void nat(Set<String> endpoints, Map<String, IpJsonParser.Route> routes,
-                            List<IpJsonParser.LinkAddress> addrs, WireGuardNodeReportSpec spec) {
+                            List<IpJsonParser.LinkAddress> addrs, Set<String> defaultDevices, WireGuardNodeReportSpec spec) {
         Set<String> devices = new LinkedHashSet<>();
         for (String e : endpoints) {
             IpJsonParser.Route r = routes.get(e);
@@ -248,6 +273,19 @@ public final class FactCollector {
                     spec.getNatFindings().add(new NatFinding(dev, a.cidr(), "CGNAT"));
                 } else if (ip.isPrivate()) {
                     spec.getNatFindings().add(new NatFinding(dev, a.cidr(), "Private"));
+                }
+            }
+        }
+        // on the way out only a CGNAT address is a sign: a private address behind a default route
+        // is every cloud VM's, and says nothing about whether inbound is forwarded
+        for (String dev : defaultDevices) {
+            if (devices.contains(dev)) {
+                continue;
+            }
+            for (IpJsonParser.LinkAddress a : addrs) {
+                if (a.interfaceName().equals(dev) && a.cidr().indexOf(':') < 0
+                        && IpAddress.parse(a.cidr().substring(0, a.cidr().indexOf('/'))).isCgnat()) {
+                    spec.getNatFindings().add(new NatFinding(dev, a.cidr(), "CGNAT"));
                 }
             }
         }

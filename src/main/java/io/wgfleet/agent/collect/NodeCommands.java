@@ -13,6 +13,8 @@ public final class NodeCommands {
     public static final List<String> IP_LINK = List.of("ip", "-j", "link");
     /** Route lookups go in one batch on stdin ("route get ADDR" lines); -force keeps going past failures. */
     public static final List<String> IP_ROUTE_BATCH = List.of("ip", "-j", "-force", "-batch", "-");
+    /** The IPv4 default routes: the node's way out, for the NAT sign of an end without an endpoint. */
+    public static final List<String> IP_ROUTE_DEFAULT = List.of("ip", "-j", "-4", "route", "show", "default");
     public static final List<String> NFT_RULESET = List.of("nft", "-j", "list", "ruleset");
     public static final List<String> NFT_APPLY = List.of("nft", "-f", "-");
     /** -c: each rule with its counters, the evidence that it matched WireGuard's packets. */
