@@ -80,7 +80,7 @@ class ScenarioParserTest {
             "      - publicKey: ${key:b/wg0}|      - publicKey: AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=|bad.yaml:14:20: interfaces[0].peers[0].publicKey: keys are never written",
             "    address: 10.0.0.1/24|    adress: 10.0.0.1/24|bad.yaml:12:5: interfaces[0].adress: unknown field",
             "  - sleep: 1s|  - nat: {machine: a, towards: b, ports: sometimes}|bad.yaml:20:42: steps[0].nat.ports: must be keep or random",
-            "  - sleep: 1s|  - iptables: {machine: a, args: -L, backend: xtables}|bad.yaml:20:48: steps[0].iptables.backend: must be nft (iptables-nft) or legacy"
+            "  - sleep: 1s|  - iptables: {machine: a, args: -L, backend: xtables}|bad.yaml:20:47: steps[0].iptables.backend: must be nft (iptables-nft) or legacy"
     })
     void aBadFileNamesTheLineAndTheField(String from, String to, String message) {
         String bad = GOOD.replace(from, to);
