@@ -233,33 +233,36 @@ class NodeAgentTest {
                         "iptables-legacy raw/PREROUTING#1 drop");
     }
 
-    @Test
-    void bothIptablesBackendsAreReadAndAnIptablesNftTableIsReportedOnce() throws Exception {
+    /** A node whose nft ruleset holds iptables-nft's table ip filter (recorded from a lab namespace), with the given saves. */
+    private WireGuardNodeReportSpec firewallOf(Map<String, String> saves) throws Exception {
         RecordedCommandRunner runner = RecordedNode.client();
         runner.answer("wg show all dump", Fixtures.lab("nft-drop/server-wg-dump.txt"));
-        // nft shows iptables-nft's table ip filter too (recorded from a lab namespace)
         runner.answer("nft -j list ruleset", Fixtures.lab("iptables/nft-ruleset-from-iptables-nft.json"));
-        runner.answer("iptables-legacy-save -c", Fixtures.lab("iptables/iptables-legacy-save.txt"));
-        runner.answer("iptables-nft-save -c", Fixtures.lab("iptables/iptables-nft-save.txt"));
-        runner.answer("ip6tables-legacy-save -c", Fixtures.lab("iptables/ip6tables-legacy-save.txt"));
-        runner.answer("ip6tables-nft-save -c", "");
-        WireGuardNodeReportSpec s = new NodeAgent(client, runner, CLOCK, options().withProbe(false)).run().getSpec();
-        assertThat(s.getFirewallFindings()).extracting(f -> f.getBackend() + " " + f.getFamily() + " " + f.getTable() + "/" + f.getChain() + "#" + f.getHandle())
-                .containsExactlyInAnyOrder("iptables-legacy ip filter/INPUT#1", "iptables-legacy ip filter/WG-IN#1",
+        saves.forEach(runner::answer);
+        return new NodeAgent(client, runner, CLOCK, options().withProbe(false)).run().getSpec();
+    }
+
+    private static List<String> findingNames(WireGuardNodeReportSpec s) {
+        return s.getFirewallFindings().stream()
+                .map(f -> f.getBackend() + " " + f.getFamily() + " " + f.getTable() + "/" + f.getChain() + "#" + f.getHandle()).toList();
+    }
+
+    @Test
+    void bothIptablesBackendsAreReadAndAnIptablesNftTableIsReportedOnce() throws Exception {
+        WireGuardNodeReportSpec s = firewallOf(Map.of(
+                "iptables-legacy-save -c", Fixtures.lab("iptables/iptables-legacy-save.txt"),
+                "iptables-nft-save -c", Fixtures.lab("iptables/iptables-nft-save.txt"),
+                "ip6tables-legacy-save -c", Fixtures.lab("iptables/ip6tables-legacy-save.txt"),
+                "ip6tables-nft-save -c", ""));
+        assertThat(findingNames(s)).containsExactlyInAnyOrder("iptables-legacy ip filter/INPUT#1", "iptables-legacy ip filter/WG-IN#1",
                         "iptables-legacy ip raw/PREROUTING#1", "iptables-legacy ip6 filter/INPUT#1", "iptables-nft ip filter/INPUT#1");
         assertThat(s.getCollectionErrors()).isEmpty();
     }
 
     @Test
     void withoutIptablesNftSaveNftsViewOfItsTableStays() throws Exception {
-        RecordedCommandRunner runner = RecordedNode.client();
-        runner.answer("wg show all dump", Fixtures.lab("nft-drop/server-wg-dump.txt"));
-        runner.answer("nft -j list ruleset", Fixtures.lab("iptables/nft-ruleset-from-iptables-nft.json"));
-        runner.answer("iptables-legacy-save -c", "");
-        runner.answer("ip6tables-legacy-save -c", "");
-        WireGuardNodeReportSpec s = new NodeAgent(client, runner, CLOCK, options().withProbe(false)).run().getSpec();
-        assertThat(s.getFirewallFindings()).extracting(f -> f.getBackend() + " " + f.getFamily() + " " + f.getTable() + "/" + f.getChain() + "#" + f.getHandle())
-                .containsExactly("nftables ip filter/INPUT#2");
+        WireGuardNodeReportSpec s = firewallOf(Map.of("iptables-legacy-save -c", "", "ip6tables-legacy-save -c", ""));
+        assertThat(findingNames(s)).containsExactly("nftables ip filter/INPUT#2");
     }
 
     @Test
