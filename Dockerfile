@@ -5,17 +5,18 @@
 FROM debian:bookworm-slim
 
 # The agent's tools come from the distribution, nothing downloaded by hand:
-#   wg (wireguard-tools), ip (iproute2), nft (nftables), conntrack, ping (iputils-ping);
+#   wg (wireguard-tools), ip (iproute2), nft (nftables), conntrack, ping (iputils-ping),
+#   iptables-legacy-save and iptables-nft-save (iptables: legacy rules are invisible to nft);
 #   getent and cat are in the base image (libc-bin, coreutils).
 # The check loops: RUN uses /bin/sh (dash), whose `command -v a b c` looks at the first name only.
 # --no-install-recommends keeps wireguard-tools from pulling in a kernel image.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       openjdk-17-jre-headless \
-      wireguard-tools iproute2 nftables conntrack iputils-ping \
+      wireguard-tools iproute2 nftables conntrack iputils-ping iptables \
       ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
- && for tool in wg ip nft conntrack ping getent cat; do command -v "$tool" >/dev/null || { echo "missing tool: $tool" >&2; exit 1; }; done \
+ && for tool in wg ip nft conntrack ping iptables-legacy-save iptables-nft-save getent cat; do command -v "$tool" >/dev/null || { echo "missing tool: $tool" >&2; exit 1; }; done \
  && useradd --uid 185 --no-create-home --shell /usr/sbin/nologin wgfleet
 
 # The Quarkus fast-jar layout; the agent's Job starts java with

@@ -7,6 +7,7 @@ import io.wgfleet.diagnosis.NodeFacts.Peer;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * How the engine words what it saw and what to run: the evidence lines every check shares
@@ -104,7 +105,7 @@ final class Wording {
     /** A firewall rule as its backend names it. */
     static String ruleName(FirewallRule r) {
         if (isIptables(r)) {
-            return "iptables rule " + Values.orDefault(r.chain(), "?") + " #" + (r.handle() == null ? "?" : r.handle())
+            return iptablesTool(r) + " rule " + Values.orDefault(r.chain(), "?") + " #" + (r.handle() == null ? "?" : r.handle())
                     + (r.table() != null ? " in table " + r.table() : "");
         }
         return Values.orDefault(r.backend(), "nftables") + " rule " + Values.orDefault(r.family(), "?") + " "
@@ -115,24 +116,37 @@ final class Wording {
     /** The command that deletes the rule. */
     static String deleteRuleCommand(FirewallRule r) {
         if (isIptables(r)) {
-            return "iptables" + (r.table() != null ? " -t " + r.table() : "") + " -D " + Values.orDefault(r.chain(), "INPUT") + " "
+            return iptablesTool(r) + (r.table() != null ? " -t " + r.table() : "") + " -D " + Values.orDefault(r.chain(), "INPUT") + " "
                     + (r.handle() == null ? "<position>" : r.handle());
         }
         return "nft delete rule " + Values.orDefault(r.family(), "inet") + " " + Values.orDefault(r.table(), "<table>") + " "
                 + Values.orDefault(r.chain(), "<chain>") + " handle " + (r.handle() == null ? "<handle>" : r.handle());
     }
 
-    /** The command that accepts WireGuard's port before the rule. */
+    /** The command that accepts WireGuard's port before the rule: at the head of the rule's own chain. */
     static String acceptPortCommand(FirewallRule r, int port) {
         if (isIptables(r)) {
-            return "iptables -I INPUT -p udp --dport " + port + " -j ACCEPT";
+            return iptablesTool(r) + (r.table() != null ? " -t " + r.table() : "") + " -I " + Values.orDefault(r.chain(), "INPUT")
+                    + " -p udp --dport " + port + " -j ACCEPT";
         }
         return "nft insert rule " + Values.orDefault(r.family(), "inet") + " " + Values.orDefault(r.table(), "filter") + " "
                 + Values.orDefault(r.chain(), "input") + " udp dport " + port + " accept";
     }
 
     private static boolean isIptables(FirewallRule r) {
-        return "iptables".equalsIgnoreCase(r.backend());
+        return r.backend() != null && r.backend().toLowerCase(Locale.ROOT).startsWith("iptables");
+    }
+
+    /**
+     * The tool that sees the rule: iptables-legacy and iptables-nft keep separate rulesets, and
+     * plain {@code iptables} is whichever the system's alternative points at (on Debian and
+     * Ubuntu iptables-nft), so a legacy rule is deleted only by iptables-legacy. A report of an
+     * agent that did not tell the backend says plain "iptables".
+     */
+    private static String iptablesTool(FirewallRule r) {
+        String base = "ip6".equals(r.family()) ? "ip6tables" : "iptables";
+        String backend = r.backend().toLowerCase(Locale.ROOT);
+        return backend.equals("iptables-legacy") ? base + "-legacy" : backend.equals("iptables-nft") ? base + "-nft" : base;
     }
 
     /** A keepalive setting: "off" or "25 s". */

@@ -225,12 +225,44 @@ class NodeAgentTest {
         RecordedCommandRunner runner = RecordedNode.client();
         runner.answer("wg show all dump", Fixtures.lab("nft-drop/server-wg-dump.txt"));
         runner.answer("nft -j list ruleset", Fixtures.lab("nft-drop/agwgs-nft-ruleset.json"));
-        runner.answer("iptables-legacy-save", Fixtures.lab("iptables/iptables-legacy-save.txt"));
-        runner.answer("ip6tables-legacy-save", "");
+        runner.answer("iptables-legacy-save -c", Fixtures.lab("iptables/iptables-legacy-save.txt"));
+        runner.answer("ip6tables-legacy-save -c", "");
         WireGuardNodeReportSpec s = new NodeAgent(client, runner, CLOCK, options().withProbe(false)).run().getSpec();
         assertThat(s.getFirewallFindings()).extracting(f -> f.getBackend() + " " + f.getTable() + "/" + f.getChain() + "#" + f.getHandle() + " " + f.getVerdict())
-                .containsExactlyInAnyOrder("nftables wgfault/in#2 drop", "iptables filter/INPUT#1 drop", "iptables filter/WG-IN#1 drop",
-                        "iptables raw/PREROUTING#1 drop");
+                .containsExactlyInAnyOrder("nftables wgfault/in#2 drop", "iptables-legacy filter/INPUT#1 drop", "iptables-legacy filter/WG-IN#1 drop",
+                        "iptables-legacy raw/PREROUTING#1 drop");
+    }
+
+    /** A node whose nft ruleset holds iptables-nft's table ip filter (recorded from a lab namespace), with the given saves. */
+    private WireGuardNodeReportSpec firewallOf(Map<String, String> saves) throws Exception {
+        RecordedCommandRunner runner = RecordedNode.client();
+        runner.answer("wg show all dump", Fixtures.lab("nft-drop/server-wg-dump.txt"));
+        runner.answer("nft -j list ruleset", Fixtures.lab("iptables/nft-ruleset-from-iptables-nft.json"));
+        saves.forEach(runner::answer);
+        return new NodeAgent(client, runner, CLOCK, options().withProbe(false)).run().getSpec();
+    }
+
+    private static List<String> findingNames(WireGuardNodeReportSpec s) {
+        return s.getFirewallFindings().stream()
+                .map(f -> f.getBackend() + " " + f.getFamily() + " " + f.getTable() + "/" + f.getChain() + "#" + f.getHandle()).toList();
+    }
+
+    @Test
+    void bothIptablesBackendsAreReadAndAnIptablesNftTableIsReportedOnce() throws Exception {
+        WireGuardNodeReportSpec s = firewallOf(Map.of(
+                "iptables-legacy-save -c", Fixtures.lab("iptables/iptables-legacy-save.txt"),
+                "iptables-nft-save -c", Fixtures.lab("iptables/iptables-nft-save.txt"),
+                "ip6tables-legacy-save -c", Fixtures.lab("iptables/ip6tables-legacy-save.txt"),
+                "ip6tables-nft-save -c", ""));
+        assertThat(findingNames(s)).containsExactlyInAnyOrder("iptables-legacy ip filter/INPUT#1", "iptables-legacy ip filter/WG-IN#1",
+                        "iptables-legacy ip raw/PREROUTING#1", "iptables-legacy ip6 filter/INPUT#1", "iptables-nft ip filter/INPUT#1");
+        assertThat(s.getCollectionErrors()).isEmpty();
+    }
+
+    @Test
+    void withoutIptablesNftSaveNftsViewOfItsTableStays() throws Exception {
+        WireGuardNodeReportSpec s = firewallOf(Map.of("iptables-legacy-save -c", "", "ip6tables-legacy-save -c", ""));
+        assertThat(findingNames(s)).containsExactly("nftables ip filter/INPUT#2");
     }
 
     @Test
@@ -322,5 +354,26 @@ class NodeAgentTest {
         WireGuardNodeReportSpec s = new NodeAgent(client, runner, CLOCK, options().withProbe(false)).run().getSpec();
         assertThat(s.getNatFindings()).extracting(n -> n.getInterfaceName() + " " + n.getAddress() + " " + n.getKind())
                 .containsExactly("wgc-v 100.64.0.2/24 CGNAT", "wgc-v fd00::2/64 Private");
+    }
+
+    @Test
+    void aCgnatAddressBehindTheDefaultRouteIsANatSignForAnEndWithoutEndpoint() throws Exception {
+        RecordedCommandRunner runner = RecordedNode.client();
+        // the end that only accepts handshakes: its peer has no endpoint, so no route names the way out
+        String dump = Fixtures.lab("healthy/client-wg-dump.txt").replace("192.0.2.1:51820", "(none)");
+        runner.answer("wg show all dump", dump);
+        runner.answer("ip -j addr", Fixtures.lab("healthy/agwgc-ip-addr.json")
+                .replace("\"local\":\"192.0.2.2\"", "\"local\":\"100.64.0.2\"")
+                .replace("\"local\":\"fe80::f426:3ff:fe3e:d472\"", "\"local\":\"fd00::2\""));
+        runner.answer("ip -j -4 route show default", "[{\"dst\":\"default\",\"gateway\":\"100.64.0.1\",\"dev\":\"wgc-v\",\"flags\":[]}]\n");
+        WireGuardNodeReportSpec s = new NodeAgent(client, runner, CLOCK, options().withProbe(false)).run().getSpec();
+        // only the CGNAT address: a private address behind a default route is any cloud VM's
+        assertThat(s.getNatFindings()).extracting(n -> n.getInterfaceName() + " " + n.getAddress() + " " + n.getKind())
+                .containsExactly("wgc-v 100.64.0.2/24 CGNAT");
+
+        // a full tunnel's default through WireGuard says nothing about the underlay
+        runner.answer("ip -j -4 route show default", "[{\"dst\":\"default\",\"dev\":\"wgc0\",\"flags\":[]}]\n");
+        runner.answer("ip -j addr", Fixtures.lab("healthy/agwgc-ip-addr.json").replace("\"local\":\"10.77.0.2\"", "\"local\":\"100.64.7.2\""));
+        assertThat(new NodeAgent(client, runner, CLOCK, options().withProbe(false)).run().getSpec().getNatFindings()).isEmpty();
     }
 }

@@ -350,6 +350,24 @@ class DiagnosisEngineTest {
         assertThat(d.reason()).isEqualTo(Reason.UDPPortBlocked);
         assertThat(d.message()).contains("iptables rule INPUT #3", "this node wgc", "rejects");
         assertThat(d.remediation().get(0)).contains("iptables -t filter -D INPUT 3");
+        assertThat(d.message()).contains("with an ICMP error (port unreachable)", "fails as with a drop").doesNotContain("never reach");
+    }
+
+    @Test
+    void eachIptablesBackendsFixUsesItsOwnTool() {
+        Lab legacy = new Lab().clientGetsNoReply();
+        legacy.client.firewall.add(new NodeFacts.FirewallRule("iptables-legacy", 51820, "ip6", "raw", "PREROUTING", 2L, "drop",
+                "-A PREROUTING -p udp -m udp --dport 51820 -j DROP", 4L));
+        Diagnosis d = DiagnosisEngine.diagnose(legacy.clientOneSided());
+        assertThat(d.message()).contains("ip6tables-legacy rule PREROUTING #2 in table raw", "never reach WireGuard", "4 packets");
+        assertThat(d.remediation()).contains("Remove or narrow the rule on wgc: ip6tables-legacy -t raw -D PREROUTING 2",
+                "Or accept WireGuard before it: ip6tables-legacy -t raw -I PREROUTING -p udp --dport 51820 -j ACCEPT");
+        Lab nft = new Lab().clientGetsNoReply();
+        nft.client.firewall.add(new NodeFacts.FirewallRule("iptables-nft", 51820, "ip", "filter", "INPUT", 1L, "reject",
+                "-A INPUT -p udp -m udp --dport 51820 -j REJECT --reject-with icmp-admin-prohibited", null));
+        Diagnosis n = DiagnosisEngine.diagnose(nft.clientOneSided());
+        assertThat(n.message()).contains("iptables-nft rule INPUT #1", "ICMP error (icmp-admin-prohibited)");
+        assertThat(n.remediation().get(0)).endsWith("iptables-nft -t filter -D INPUT 1");
     }
 
     @Test

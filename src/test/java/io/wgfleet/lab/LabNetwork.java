@@ -71,11 +71,25 @@ public final class LabNetwork implements AutoCloseable {
         String ia = "v" + id + "a" + links;
         String ib = "v" + id + "b" + links;
         must("ip", "link", "add", ia, "netns", a.namespace, "type", "veth", "peer", "name", ib, "netns", b.namespace);
-        must("ip", "-n", a.namespace, "addr", "add", cidrA, "dev", ia);
-        must("ip", "-n", b.namespace, "addr", "add", cidrB, "dev", ib);
+        addAddress(a, cidrA, ia);
+        addAddress(b, cidrB, ib);
         must("ip", "-n", a.namespace, "link", "set", ia, "up");
         must("ip", "-n", b.namespace, "link", "set", ib, "up");
         return new String[]{ia, ib};
+    }
+
+    /**
+     * An IPv6 address without duplicate address detection: while DAD runs (about a second after
+     * the link comes up) the address is tentative and cannot be a packet's source (RFC 4862), so
+     * the scenario's first handshake would race it. A lab link joins two namespaces: no duplicate
+     * can exist.
+     */
+    private void addAddress(LabNode n, String cidr, String dev) {
+        if (cidr.contains(":")) {
+            must("ip", "-n", n.namespace, "addr", "add", cidr, "dev", dev, "nodad");
+        } else {
+            must("ip", "-n", n.namespace, "addr", "add", cidr, "dev", dev);
+        }
     }
 
     CommandResult must(String... argv) {

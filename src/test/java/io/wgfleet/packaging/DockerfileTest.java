@@ -30,10 +30,10 @@ class DockerfileTest {
     @Test
     void theAgentsToolsComeFromDistributionPackages() {
         assertThat(dockerfile).containsPattern("apt-get install -y --no-install-recommends[\\s\\\\]+openjdk-17-jre-headless");
-        for (String pkg : List.of("wireguard-tools", "iproute2", "nftables", "conntrack", "iputils-ping")) {
+        for (String pkg : List.of("wireguard-tools", "iproute2", "nftables", "conntrack", "iputils-ping", "iptables")) {
             assertThat(dockerfile).as("package %s", pkg).containsPattern("\\s" + pkg + "\\s");
         }
-        assertThat(toolCheck()).as("the build-time tool check").startsWith("for tool in wg ip nft conntrack ping getent cat;");
+        assertThat(toolCheck()).as("the build-time tool check").startsWith("for tool in wg ip nft conntrack ping iptables-legacy-save iptables-nft-save getent cat;");
         assertThat(dockerfile).doesNotContain("curl ", "wget ");
     }
 
@@ -45,7 +45,7 @@ class DockerfileTest {
     @Test
     void theToolCheckFailsTheBuildWhenOneToolIsMissing(@TempDir Path bin) throws Exception {
         String shell = Files.isExecutable(Path.of("/bin/dash")) ? "/bin/dash" : "/bin/sh";
-        List<String> tools = List.of("wg", "ip", "nft", "conntrack", "ping", "getent", "cat");
+        List<String> tools = List.of("wg", "ip", "nft", "conntrack", "ping", "iptables-legacy-save", "iptables-nft-save", "getent", "cat");
         for (String tool : tools) {
             Path stub = bin.resolve(tool);
             Files.writeString(stub, "#!/bin/sh\nexit 0\n");

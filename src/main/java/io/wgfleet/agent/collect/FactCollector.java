@@ -4,16 +4,12 @@ import io.wgfleet.agent.exec.CommandResult;
 import io.wgfleet.agent.exec.CommandRunner;
 import io.wgfleet.agent.parse.GetentParser;
 import io.wgfleet.agent.parse.IpJsonParser;
-import io.wgfleet.agent.parse.IptablesSaveParser;
-import io.wgfleet.agent.parse.NftRulesetParser;
 import io.wgfleet.agent.parse.ParseException;
-import io.wgfleet.agent.parse.PortBlock;
 import io.wgfleet.agent.parse.ProcNetUdpParser;
 import io.wgfleet.agent.parse.UdpSocket;
 import io.wgfleet.agent.parse.WgDump;
 import io.wgfleet.api.v1alpha1.CollectionError;
 import io.wgfleet.api.v1alpha1.DnsResult;
-import io.wgfleet.api.v1alpha1.FirewallFinding;
 import io.wgfleet.api.v1alpha1.InterfaceReport;
 import io.wgfleet.api.v1alpha1.NatFinding;
 import io.wgfleet.api.v1alpha1.NodeAddress;
@@ -112,10 +108,10 @@ public final class FactCollector {
             }
         });
         if (!ports.isEmpty()) {
-            firewall(ports, spec, errors);
+            new FirewallCollector(runner).collect(ports, spec.getFirewallFindings(), errors);
         }
         dns(dump, hostEndpoints, spec);
-        nat(endpoints, routes, addrs, spec);
+        nat(endpoints, routes, addrs, defaultRouteDevices(dump), spec);
         return new CollectedFacts(dump, sockets, addrs, links, routes);
     }
 
@@ -207,68 +203,6 @@ public final class FactCollector {
         return l;
     }
 
-    private void firewall(Set<Integer> ports, WireGuardNodeReportSpec spec, List<CollectionError> errors) {
-        List<PortBlock> blocks = new ArrayList<>();
-        CommandResult nft = runner.run(NodeCommands.NFT_RULESET, NodeCommands.TIMEOUT);
-        if (nft.commandMissing()) {
-            errors.add(new CollectionError("nft", "nft is not installed: nftables rules were not inspected"));
-        } else if (!nft.succeeded()) {
-            errors.add(new CollectionError("nft", "nft -j list ruleset: " + nft.firstErrorLine()));
-        } else {
-            try {
-                blocks.addAll(NftRulesetParser.blockingRules(nft.stdout(), ports, OWN_TABLE));
-            } catch (ParseException e) {
-                errors.add(new CollectionError("nft", e.getMessage()));
-            }
-        }
-        boolean anySave = false;
-        for (String family : List.of("ip", "ip6")) {
-            boolean v6 = family.equals("ip6");
-            CommandResult save = runner.run(v6 ? NodeCommands.IP6TABLES_LEGACY_SAVE : NodeCommands.IPTABLES_LEGACY_SAVE, NodeCommands.TIMEOUT);
-            if (save.commandMissing()) {
-                save = runner.run(v6 ? NodeCommands.IP6TABLES_SAVE : NodeCommands.IPTABLES_SAVE, NodeCommands.TIMEOUT);
-            }
-            if (save.commandMissing()) {
-                continue;
-            }
-            anySave = true;
-            String tool = v6 ? "ip6tables-save" : "iptables-save";
-            if (!save.succeeded()) {
-                errors.add(new CollectionError("iptables", tool + ": " + save.firstErrorLine()));
-                continue;
-            }
-            try {
-                IptablesSaveParser.Result res = IptablesSaveParser.parse(save.stdout(), ports, family);
-                // the nf_tables flavour prints rules nft already showed: reporting them twice would mislead
-                if (!res.nfTablesBackend()) {
-                    blocks.addAll(res.blocks());
-                }
-            } catch (ParseException e) {
-                errors.add(new CollectionError("iptables", e.getMessage()));
-            }
-        }
-        if (!anySave) {
-            CommandResult names = runner.run(NodeCommands.IPTABLES_NAMES, NodeCommands.TIMEOUT);
-            if (names.succeeded() && !names.stdout().isBlank()) {
-                errors.add(new CollectionError("iptables",
-                        "legacy iptables tables are loaded but no iptables-save is installed: those rules were not inspected"));
-            }
-        }
-        for (PortBlock b : blocks) {
-            FirewallFinding f = new FirewallFinding();
-            f.setBackend(b.backend());
-            f.setPort(b.port());
-            f.setFamily(b.family());
-            f.setTable(b.table());
-            f.setChain(b.chain());
-            f.setHandle(b.handle());
-            f.setVerdict(b.verdict());
-            f.setRule(b.rule());
-            f.setPackets(b.packets());
-            spec.getFirewallFindings().add(f);
-        }
-    }
-
     private void dns(WgDump dump, Map<String, String> hostEndpoints, WireGuardNodeReportSpec spec) {
         for (Map.Entry<String, String> e : hostEndpoints.entrySet()) {
             String[] k = e.getKey().split("\u0000", 2);
@@ -295,8 +229,33 @@ public final class FactCollector {
         }
     }
 
+    /**
+     * The devices of the IPv4 default routes: the node's way out when no endpoint names one. An
+     * end that only accepts handshakes has no endpoint to look a route up for, and it is exactly
+     * the end for which a carrier-grade NAT makes inbound impossible. WireGuard interfaces are
+     * left out (a full-tunnel client routes its default through wg0, whose address says nothing
+     * about the underlay). A failed lookup is no error of its own: ip's other commands report it.
+     */
+    private Set<String> defaultRouteDevices(WgDump dump) {
+        CommandResult r = runner.run(NodeCommands.IP_ROUTE_DEFAULT, NodeCommands.TIMEOUT);
+        Set<String> out = new LinkedHashSet<>();
+        if (!r.succeeded()) {
+            return out;
+        }
+        try {
+            for (String dev : IpJsonParser.routeDevices(r.stdout())) {
+                if (dump.iface(dev).isEmpty()) {
+                    out.add(dev);
+                }
+            }
+        } catch (ParseException e) {
+            // the default route only adds a NAT sign; the endpoints' routes are read on their own
+        }
+        return out;
+    }
+
     private static void nat(Set<String> endpoints, Map<String, IpJsonParser.Route> routes,
-                            List<IpJsonParser.LinkAddress> addrs, WireGuardNodeReportSpec spec) {
+                            List<IpJsonParser.LinkAddress> addrs, Set<String> defaultDevices, WireGuardNodeReportSpec spec) {
         Set<String> devices = new LinkedHashSet<>();
         for (String e : endpoints) {
             IpJsonParser.Route r = routes.get(e);
@@ -314,6 +273,19 @@ public final class FactCollector {
                     spec.getNatFindings().add(new NatFinding(dev, a.cidr(), "CGNAT"));
                 } else if (ip.isPrivate()) {
                     spec.getNatFindings().add(new NatFinding(dev, a.cidr(), "Private"));
+                }
+            }
+        }
+        // on the way out only a CGNAT address is a sign: a private address behind a default route
+        // is every cloud VM's, and says nothing about whether inbound is forwarded
+        for (String dev : defaultDevices) {
+            if (devices.contains(dev)) {
+                continue;
+            }
+            for (IpJsonParser.LinkAddress a : addrs) {
+                if (a.interfaceName().equals(dev) && a.cidr().indexOf(':') < 0
+                        && IpAddress.parse(a.cidr().substring(0, a.cidr().indexOf('/'))).isCgnat()) {
+                    spec.getNatFindings().add(new NatFinding(dev, a.cidr(), "CGNAT"));
                 }
             }
         }

@@ -13,12 +13,17 @@ public final class NodeCommands {
     public static final List<String> IP_LINK = List.of("ip", "-j", "link");
     /** Route lookups go in one batch on stdin ("route get ADDR" lines); -force keeps going past failures. */
     public static final List<String> IP_ROUTE_BATCH = List.of("ip", "-j", "-force", "-batch", "-");
+    /** The IPv4 default routes: the node's way out, for the NAT sign of an end without an endpoint. */
+    public static final List<String> IP_ROUTE_DEFAULT = List.of("ip", "-j", "-4", "route", "show", "default");
     public static final List<String> NFT_RULESET = List.of("nft", "-j", "list", "ruleset");
     public static final List<String> NFT_APPLY = List.of("nft", "-f", "-");
-    public static final List<String> IPTABLES_LEGACY_SAVE = List.of("iptables-legacy-save");
-    public static final List<String> IPTABLES_SAVE = List.of("iptables-save");
-    public static final List<String> IP6TABLES_LEGACY_SAVE = List.of("ip6tables-legacy-save");
-    public static final List<String> IP6TABLES_SAVE = List.of("ip6tables-save");
+    /** -c: each rule with its counters, the evidence that it matched WireGuard's packets. */
+    public static final List<String> IPTABLES_LEGACY_SAVE = List.of("iptables-legacy-save", "-c");
+    public static final List<String> IPTABLES_NFT_SAVE = List.of("iptables-nft-save", "-c");
+    public static final List<String> IPTABLES_SAVE = List.of("iptables-save", "-c");
+    public static final List<String> IP6TABLES_LEGACY_SAVE = List.of("ip6tables-legacy-save", "-c");
+    public static final List<String> IP6TABLES_NFT_SAVE = List.of("ip6tables-nft-save", "-c");
+    public static final List<String> IP6TABLES_SAVE = List.of("ip6tables-save", "-c");
     public static final List<String> IPTABLES_NAMES = List.of("cat", "/proc/net/ip_tables_names");
 
     /** Generous for one local command; a node under load can be slow to fork. */

@@ -49,6 +49,23 @@ public final class IpJsonParser {
         return List.copyOf(out);
     }
 
+    /** The devices of {@code ip -j route show ...} entries, in order, each once (an unreachable route has none). */
+    public static List<String> routeDevices(String json) throws ParseException {
+        String src = "ip -j route show";
+        // ip prints nothing at all (not "[]") when no route matches
+        if (json.isBlank()) {
+            return List.of();
+        }
+        JsonNode root = read(json, src);
+        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+        for (JsonNode r : root) {
+            if (r.hasNonNull("dev")) {
+                out.add(r.get("dev").asText());
+            }
+        }
+        return List.copyOf(out);
+    }
+
     public static List<Link> links(String json) throws ParseException {
         String src = "ip -j link";
         List<Link> out = new ArrayList<>();

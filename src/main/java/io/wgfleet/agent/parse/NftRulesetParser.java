@@ -24,7 +24,10 @@ import java.util.Set;
  * addressed to this node are considered: base chains on the ingress, prerouting and input
  * hooks, and regular chains (a jump may reach them). A base chain with policy drop counts
  * when no rule in it accepts the port and it jumps nowhere (a jump might accept elsewhere,
- * and a confident wrong finding is worse than none).
+ * and a confident wrong finding is worse than none). For the same reason a rule holding an
+ * {@code xt} expression (an iptables-nft match nft cannot show, e.g. {@code -m multiport
+ * --dports 53,123}, which nft's JSON prints as a bare {@code "xt": {"name": "multiport"}}) is
+ * never a finding here: iptables-nft-save reads those tables exactly.
  */
 public final class NftRulesetParser {
 
@@ -70,7 +73,8 @@ public final class NftRulesetParser {
                 boolean jumps = false;
                 for (JsonNode r : rules) {
                     RuleShape shape = shape(r.path("expr"));
-                    jumps |= shape.jumps;
+                    // an accept behind a match nft cannot show may accept the port: as unsure as a jump
+                    jumps |= shape.jumps || (shape.opaque && "accept".equals(shape.verdict));
                     if (!shape.selects(port)) {
                         continue;
                     }
@@ -161,9 +165,11 @@ public final class NftRulesetParser {
         String verdict;
         Long packets;
         boolean jumps;
+        /** An iptables-nft match whose content nft's JSON does not show. */
+        boolean opaque;
 
         boolean selects(int port) {
-            if (otherProtocol) {
+            if (otherProtocol || opaque) {
                 return false;
             }
             if (portRanges != null) {
@@ -214,6 +220,8 @@ public final class NftRulesetParser {
                 s.verdict = "accept";
             } else if (x.has("jump") || x.has("goto")) {
                 s.jumps = true;
+            } else if (x.has("xt") && !"target".equals(x.get("xt").path("type").asText())) {
+                s.opaque = true;
             }
         }
         return s;

@@ -9,13 +9,13 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class FirewallFinding {
 
-    @JsonPropertyDescription("nftables or iptables.")
+    @JsonPropertyDescription("nftables, iptables-legacy or iptables-nft (the iptables tools that see the rule); iptables from agents that did not tell.")
     private String backend;
 
     @JsonPropertyDescription("Listen port the rule hits.")
     private Integer port;
 
-    @JsonPropertyDescription("Table family (inet, ip, ip6), nftables only.")
+    @JsonPropertyDescription("Table family: inet, ip, ip6 (nftables), ip or ip6 (iptables, ip6tables).")
     private String family;
 
     @JsonPropertyDescription("Table name.")

@@ -50,7 +50,10 @@ public record Scenario(Path file, String name, String description, List<Machine>
         WG,
         /** load an nft ruleset on a machine (args: ruleset) */
         NFT,
-        /** an iptables command on a machine (args: args) */
+        /**
+         * an iptables command on a machine (args: args; backend: nft or legacy for iptables-nft or
+         * iptables-legacy instead of the system's alternative; family: ip6 for ip6tables)
+         */
         IPTABLES,
         /** set the MTU of the link end facing another machine (args: towards, mtu) */
         LINK_MTU,

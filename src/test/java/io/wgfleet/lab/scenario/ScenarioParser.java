@@ -248,7 +248,7 @@ public final class ScenarioParser {
                 Map.entry("ping", new Kindspec(Scenario.Kind.PING, Set.of("to"), Set.of("size", "expect"))),
                 Map.entry("wg", new Kindspec(Scenario.Kind.WG, Set.of("args"), Set.of())),
                 Map.entry("nft", new Kindspec(Scenario.Kind.NFT, Set.of("ruleset"), Set.of())),
-                Map.entry("iptables", new Kindspec(Scenario.Kind.IPTABLES, Set.of("args"), Set.of())),
+                Map.entry("iptables", new Kindspec(Scenario.Kind.IPTABLES, Set.of("args"), Set.of("backend", "family"))),
                 Map.entry("linkMtu", new Kindspec(Scenario.Kind.LINK_MTU, Set.of("towards", "mtu"), Set.of())),
                 Map.entry("hosts", new Kindspec(Scenario.Kind.HOSTS, Set.of("content"), Set.of())),
                 Map.entry("renumber", new Kindspec(Scenario.Kind.RENUMBER, Set.of("from", "to"), Set.of())),
@@ -288,6 +288,12 @@ public final class ScenarioParser {
                 }
                 if (f.equals("udpTimeout")) {
                     v = integer(fields.get(f), p + ".udpTimeout", 1, 86400);
+                }
+                if (f.equals("backend") && !("nft".equals(v) || "legacy".equals(v))) {
+                    throw error(fields.get(f), p + ".backend", "must be nft (iptables-nft) or legacy (iptables-legacy)");
+                }
+                if (f.equals("family") && !("ip".equals(v) || "ip6".equals(v))) {
+                    throw error(fields.get(f), p + ".family", "must be ip (iptables) or ip6 (ip6tables)");
                 }
                 if (f.equals("ports") && !("keep".equals(v) || "random".equals(v))) {
                     throw error(fields.get(f), p + ".ports", "must be keep or random");

@@ -79,7 +79,8 @@ class ScenarioParserTest {
             "  p: Connected|  q: Connected|bad.yaml:23:6: expect.q: no WireGuardPeer 'q'",
             "      - publicKey: ${key:b/wg0}|      - publicKey: AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=|bad.yaml:14:20: interfaces[0].peers[0].publicKey: keys are never written",
             "    address: 10.0.0.1/24|    adress: 10.0.0.1/24|bad.yaml:12:5: interfaces[0].adress: unknown field",
-            "  - sleep: 1s|  - nat: {machine: a, towards: b, ports: sometimes}|bad.yaml:20:42: steps[0].nat.ports: must be keep or random"
+            "  - sleep: 1s|  - nat: {machine: a, towards: b, ports: sometimes}|bad.yaml:20:42: steps[0].nat.ports: must be keep or random",
+            "  - sleep: 1s|  - iptables: {machine: a, args: -L, backend: xtables}|bad.yaml:20:47: steps[0].iptables.backend: must be nft (iptables-nft) or legacy"
     })
     void aBadFileNamesTheLineAndTheField(String from, String to, String message) {
         String bad = GOOD.replace(from, to);
@@ -88,6 +89,15 @@ class ScenarioParserTest {
                 .isInstanceOf(ScenarioException.class)
                 .hasMessageStartingWith(message.substring(0, message.indexOf(": ") + 2))
                 .hasMessageContaining(message.substring(message.indexOf(": ") + 2));
+    }
+
+    @Test
+    void anIptablesStepNamesItsBackendAndFamily() {
+        Scenario s = ScenarioParser.parse(Path.of("good.yaml"), GOOD.replace("  - sleep: 1s",
+                "  - iptables: {machine: a, backend: legacy, family: ip6, args: \"-A INPUT -j DROP\"}"));
+        assertThat(ScenarioRunner.iptablesCommand(s.steps().get(0).args())).isEqualTo("ip6tables-legacy");
+        Scenario plain = ScenarioParser.parse(Path.of("good.yaml"), GOOD.replace("  - sleep: 1s", "  - iptables: {machine: a, args: -L}"));
+        assertThat(ScenarioRunner.iptablesCommand(plain.steps().get(0).args())).isEqualTo("iptables");
     }
 
     @Test

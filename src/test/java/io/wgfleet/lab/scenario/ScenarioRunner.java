@@ -283,7 +283,7 @@ public final class ScenarioRunner {
             }
             case WG -> n.exec(words("wg " + substitute(String.valueOf(a.get("args")), keys, secrets, step.line())));
             case NFT -> n.execWithInput(String.valueOf(a.get("ruleset")), "nft", "-f", "-");
-            case IPTABLES -> n.exec(words("iptables " + a.get("args")));
+            case IPTABLES -> n.exec(words(iptablesCommand(a) + " " + a.get("args")));
             case ROUTE -> n.exec(words("ip route " + a.get("args")));
             case LINK_MTU -> n.exec("ip", "link", "set", linkIf.get(step.machine() + ">" + a.get("towards")), "mtu", String.valueOf(a.get("mtu")));
             case HOSTS -> n.hosts(String.valueOf(a.get("content")));
@@ -317,6 +317,13 @@ public final class ScenarioRunner {
             }
             default -> throw new IllegalStateException("unhandled step " + step.kind());
         }
+    }
+
+    /** iptables, ip6tables, or one backend of them explicitly (Debian installs both beside the alternative). */
+    static String iptablesCommand(Map<String, Object> args) {
+        String tool = "ip6".equals(args.get("family")) ? "ip6tables" : "iptables";
+        Object backend = args.get("backend");
+        return backend == null ? tool : tool + "-" + backend;
     }
 
     private static String deviceOf(LabNode n, String address) {
