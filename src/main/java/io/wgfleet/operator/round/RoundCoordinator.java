@@ -220,7 +220,9 @@ public class RoundCoordinator {
         Collection<Job> all = cluster.jobs();
         recordFinished(all);
         state.forgetVanished(all);
-        int running = (int) all.stream().filter(DiagnosticJobs::isActive).count() + state.notYetCached(all);
+        // a Job on a deleted node holds no slot: it never runs, and the garbage collector removes it with its node
+        int running = (int) all.stream().filter(j -> DiagnosticJobs.isActive(j) && onExistingNode(j)).count()
+                + state.notYetCached(all);
         queue.drain(running, concurrency.bound(clock.instant()), this::needsJob, node -> state.busy(node, jobsOf(node)), this::start);
         if (!queue.isEmpty() && !retryPending) {
             // a slot frees when a Job finishes (its event drains again); this retry covers the
@@ -275,6 +277,11 @@ public class RoundCoordinator {
             }
         }
         return started;
+    }
+
+    private boolean onExistingNode(Job j) {
+        String node = DiagnosticJobs.node(j);
+        return node != null && cluster.node(node).isPresent();
     }
 
     private boolean needsJob(String node, Instant since) {

@@ -232,10 +232,20 @@ public final class ScenarioRunner {
         }
     }
 
-    /** Deletes what the scenario put into the API server (its peers and nodes). */
+    /**
+     * Deletes what the scenario put into the API server (its peers and nodes), and the
+     * diagnostic Jobs its nodes own, as a real API server's garbage collector would (the lab
+     * server has none): a Job left on a deleted node never runs, so it would hold one of the
+     * operator's Job slots for good, and enough of them stall every later scenario.
+     */
     public void forget(Scenario s) {
         client.resources(WireGuardPeer.class).inNamespace(s.name()).delete();
+        java.util.Set<String> uids = new java.util.HashSet<>();
+        client.nodes().withLabel(SCENARIO_LABEL, s.name()).list().getItems().forEach(n -> uids.add(n.getMetadata().getUid()));
         client.nodes().withLabel(SCENARIO_LABEL, s.name()).delete();
+        client.batch().v1().jobs().inAnyNamespace().list().getItems().stream()
+                .filter(j -> j.getMetadata().getOwnerReferences().stream().anyMatch(o -> "Node".equals(o.getKind()) && uids.contains(o.getUid())))
+                .forEach(j -> client.resource(j).delete());
     }
 
     /** The root cause's message and evidence, one line each. */

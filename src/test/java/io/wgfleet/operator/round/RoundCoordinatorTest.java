@@ -347,6 +347,19 @@ class RoundCoordinatorTest {
         }
     }
 
+    /** The lab's shipped scenarios stalled on Jobs left on deleted nodes: each held a slot for good. */
+    @Test
+    void aJobOnADeletedNodeHoldsNoSlot() {
+        RoundCoordinator one = new RoundCoordinator(Clock.fixed(now, ZoneOffset.UTC), launcher, cluster, counting, 1,
+                java.time.Duration.ZERO, java.time.Duration.ofSeconds(60));
+        one.request(List.of("n0"), now);
+        one.request(List.of("n1"), now);
+        assertThat(jobs()).as("one at a time").hasSize(1);
+        client.nodes().withName("n0").delete();
+        one.drain();
+        assertThat(jobs()).as("n0's Job never runs: n1 starts").hasSize(2);
+    }
+
     @Test
     void aCreateThatGotNoAnswerCountsAsStartedInsteadOfBeingRepeatedAtOnce() {
         KubernetesClient unreachable = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(
