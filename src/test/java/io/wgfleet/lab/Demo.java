@@ -45,15 +45,28 @@ public final class Demo {
             noContainers = "no local base image yet (sudo ./image.sh once builds it)";
         }
         LabImage image = noContainers == null ? LabImage.build(WORK.resolve("image")) : null;
-        try (LabSession session = image == null ? LabSession.start(WORK) : LabSession.startWithContainers(WORK, image)) {
+        LabSession session = null;
+        try {
+            session = image == null ? LabSession.start(WORK) : LabSession.startWithContainers(WORK, image);
             step("Embedded API server " + session.apiUrl() + " (" + (image == null ? "loopback only" : "host-only management network")
                     + "), operator pid running, lab kubelet serving the lab nodes.\n"
                     + "   diagnostic Jobs: " + (image == null ? "the agent as a host process (" + noContainers + ")"
                     : "containers from " + image.tag() + ", built in " + image.buildSeconds() + " s") + "\n"
                     + "   kubeconfig: " + session.kubeconfig() + "   (kubectl --kubeconfig " + session.kubeconfig() + " get wgp -A)");
+            int ran = 0;
             for (io.wgfleet.lab.scenario.Scenario s : scenarios) {
+                if (ran > 0 && ran % LabSession.SCENARIOS_PER_SESSION == 0) {
+                    session.close();
+                    System.out.println("   lab: a fresh API server and operator for the next " + LabSession.SCENARIOS_PER_SESSION
+                            + " scenarios (see LabSession.SCENARIOS_PER_SESSION)");
+                    session = image == null ? LabSession.start(WORK) : LabSession.startWithContainers(WORK, image);
+                }
+                ran++;
                 System.out.println("   lab: " + s.name() + ": " + s.description());
                 io.wgfleet.lab.scenario.ScenarioRunner.Result r = session.runner().run(s);
+                if (s.name().equals("udp-blocked")) {
+                    kubectl(session, "describe", "wgp", "-n", "udp-blocked", "to-server");
+                }
                 table.add(String.format("   %-20s %-7s %-20s %s", s.name(), r.passed() ? "ok" : "FAILED",
                         String.join(",", s.expect().values()), r.diagnoseTimes().stream().map(ScenarioMain::seconds).toList()));
                 if (!r.passed()) {
@@ -62,7 +75,6 @@ public final class Demo {
                 }
             }
             kubectl(session, "get", "wgp", "-A");
-            kubectl(session, "describe", "wgp", "-n", "udp-blocked", "to-server");
             step("Scenario results (annotation to root cause on the resource):\n"
                     + "   scenario             result  expected             time\n" + String.join("\n", table));
             if (keep) {
@@ -70,6 +82,9 @@ public final class Demo {
                 Thread.currentThread().join();
             }
         } finally {
+            if (session != null) {
+                session.close();
+            }
             if (image != null) {
                 image.close();
             }

@@ -75,7 +75,6 @@ public final class FaultProxy implements AutoCloseable {
     public static final Set<Verb> WRITES = EnumSet.of(Verb.CREATE, Verb.UPDATE, Verb.PATCH, Verb.DELETE);
 
     private final int upstreamPort;
-    private final InetAddress upstreamHost;
     private final ServerSocket server;
     private final ExecutorService connections = Executors.newCachedThreadPool(r -> daemon(r, "fault-proxy"));
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "fault-proxy-timer"));
@@ -90,12 +89,6 @@ public final class FaultProxy implements AutoCloseable {
     private volatile boolean closed;
 
     public FaultProxy(int upstreamPort, long seed) throws IOException {
-        this(InetAddress.getLoopbackAddress(), upstreamPort, seed);
-    }
-
-    /** A proxy on loopback in front of the server at {@code upstreamHost}:{@code upstreamPort} (loopback or the lab's host-only address). */
-    public FaultProxy(InetAddress upstreamHost, int upstreamPort, long seed) throws IOException {
-        this.upstreamHost = upstreamHost;
         this.upstreamPort = upstreamPort;
         this.random = new Random(seed);
         this.server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
@@ -174,7 +167,7 @@ public final class FaultProxy implements AutoCloseable {
     private void serve(Socket client) {
         Socket upstream = null;
         try {
-            upstream = new Socket(upstreamHost, upstreamPort);
+            upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort);
             open.add(upstream);
             InputStream cin = new BufferedInputStream(client.getInputStream());
             OutputStream cout = client.getOutputStream();

@@ -30,15 +30,13 @@ public final class LabSession implements AutoCloseable {
     private final Path kubeconfig;
     private final LabKubelet kubelet;
     private final Process operator;
-    private final FaultProxy watchEnds;
     private final ManagementNetwork management;
     private final Thread hook;
 
-    private LabSession(Path work, KubectlApiServer api, FaultProxy watchEnds, Process operator, ManagementNetwork management,
-                       LabImage image) throws IOException {
+    private LabSession(Path work, KubectlApiServer api, Process operator, ManagementNetwork management, LabImage image)
+            throws IOException {
         this.work = work;
         this.api = api;
-        this.watchEnds = watchEnds;
         this.operator = operator;
         this.management = management;
         this.client = api.client();
@@ -49,6 +47,16 @@ public final class LabSession implements AutoCloseable {
         this.hook = new Thread(this::closeQuietly, "lab-session-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
     }
+
+    /**
+     * How many scenarios one session (lab API server and operator) runs before a fresh one:
+     * in three runs of all 33 scenarios the operator stopped starting Jobs about 6.5 minutes
+     * (16 scenarios) in, after nat-symmetric, with informers that missed events (a Node
+     * unknown, an annotation never reconciled), also when its watches were ended every 1 to 4
+     * minutes. Runs of up to 17 scenarios never did. Not taken apart yet: until it is, a
+     * session runs 8 (about 3 minutes) and the next starts from nothing.
+     */
+    public static final int SCENARIOS_PER_SESSION = 8;
 
     /** Starts the API server and the operator from {@code target/quarkus-app}; the agent runs as host processes. */
     public static LabSession start(Path work) throws IOException, InterruptedException {
@@ -80,25 +88,8 @@ public final class LabSession implements AutoCloseable {
             }
             throw e;
         }
-        // A real API server ends every watch at its request timeout, and the client watches
-        // again. fabric8's informers also end their own watches after 5 to 10 minutes; against
-        // the lab server a watch the client ended that way got no further events (ShippedScenariosIT
-        // stalled about 6.5 minutes after the operator started, every secondary informer stale;
-        // not taken apart further). The lab ends the operator's watches first, after 1 to 4
-        // minutes, as a server with a short --min-request-timeout would: a proxy with no faults.
-        FaultProxy watchEnds;
-        try {
-            watchEnds = new FaultProxy(java.net.InetAddress.getByName(java.net.URI.create(api.url()).getHost()), api.port(), 7L)
-                    .dropWatchesAfter(java.time.Duration.ofSeconds(60), java.time.Duration.ofSeconds(240));
-        } catch (IOException | RuntimeException e) {
-            api.close();
-            if (management != null) {
-                management.close();
-            }
-            throw e;
-        }
         ProcessBuilder pb = new ProcessBuilder("java", "-Xmx256m", "-jar", jar.toString());
-        pb.environment().put("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", watchEnds.url());
+        pb.environment().put("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", api.url());
         pb.environment().put("QUARKUS_KUBERNETES_CLIENT_TOKEN", "lab-has-no-authentication");
         pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(freePort()));
         pb.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
@@ -115,20 +106,19 @@ public final class LabSession implements AutoCloseable {
         try {
             operator = pb.start();
         } catch (IOException e) {
-            watchEnds.close();
             api.close();
             if (management != null) {
                 management.close();
             }
             throw e;
         }
-        return new LabSession(work, api, watchEnds, operator, management, image);
+        return new LabSession(work, api, operator, management, image);
     }
 
     /** For tests whose operator runs in the test JVM against an API server they started. */
     public static LabSession attach(Path work, KubectlApiServer api) throws IOException {
         Files.createDirectories(work);
-        return new LabSession(work, api, null, null, null, null);
+        return new LabSession(work, api, null, null, null);
     }
 
     public KubernetesClient client() {
@@ -204,9 +194,6 @@ public final class LabSession implements AutoCloseable {
             }
         }
         client.close();
-        if (watchEnds != null) {
-            watchEnds.close();
-        }
         api.close();
         if (management != null) {
             try {

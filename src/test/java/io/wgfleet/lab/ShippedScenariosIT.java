@@ -46,6 +46,8 @@ class ShippedScenariosIT {
     static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
     static LabImage image;
     static LabSession session;
+    /** Scenarios run so far: a fresh session every {@link LabSession#SCENARIOS_PER_SESSION}. */
+    static int ran;
     static final Path WORK = Path.of("target", "lab-it");
     static final Path TIMINGS = WORK.resolve("timings.txt");
 
@@ -94,6 +96,11 @@ class ShippedScenariosIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("scenarios")
     void theOperatorWritesTheExpectedReason(Path file) throws Exception {
+        if (ran > 0 && ran % LabSession.SCENARIOS_PER_SESSION == 0) {
+            session.close();
+            session = image == null ? LabSession.start(WORK) : LabSession.startWithContainers(WORK, image);
+        }
+        ran++;
         Scenario s = ScenarioParser.parse(file);
         ScenarioRunner.Result r = session.runner().run(s);
         System.out.print(session.getPeers(s));
