@@ -55,13 +55,12 @@ public final class Demo {
                     + "   kubeconfig: " + session.kubeconfig() + "   (kubectl --kubeconfig " + session.kubeconfig() + " get wgp -A)");
             int ran = 0;
             for (io.wgfleet.lab.scenario.Scenario s : scenarios) {
-                if (ran > 0 && ran % LabSession.SCENARIOS_PER_SESSION == 0) {
-                    session.close();
+                LabSession next = session.forScenario(ran++);
+                if (next != session) {
                     System.out.println("   lab: a fresh API server and operator for the next " + LabSession.SCENARIOS_PER_SESSION
                             + " scenarios (see LabSession.SCENARIOS_PER_SESSION)");
-                    session = image == null ? LabSession.start(WORK) : LabSession.startWithContainers(WORK, image);
+                    session = next;
                 }
-                ran++;
                 System.out.println("   lab: " + s.name() + ": " + s.description());
                 io.wgfleet.lab.scenario.ScenarioRunner.Result r = session.runner().run(s);
                 if (s.name().equals("udp-blocked")) {

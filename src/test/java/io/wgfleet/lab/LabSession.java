@@ -32,10 +32,12 @@ public final class LabSession implements AutoCloseable {
     private final Process operator;
     private final ManagementNetwork management;
     private final Thread hook;
+    private final LabImage image;
 
     private LabSession(Path work, KubectlApiServer api, Process operator, ManagementNetwork management, LabImage image)
             throws IOException {
         this.work = work;
+        this.image = image;
         this.api = api;
         this.operator = operator;
         this.management = management;
@@ -57,6 +59,18 @@ public final class LabSession implements AutoCloseable {
      * session runs 8 (about 3 minutes) and the next starts from nothing.
      */
     public static final int SCENARIOS_PER_SESSION = 8;
+
+    /**
+     * The session to run scenario number {@code ran} (from 0) in: this one, or every
+     * {@link #SCENARIOS_PER_SESSION} scenarios a fresh one like it, this one closed.
+     */
+    public LabSession forScenario(int ran) throws IOException, InterruptedException {
+        if (ran == 0 || ran % SCENARIOS_PER_SESSION != 0) {
+            return this;
+        }
+        close();
+        return start(work, image);
+    }
 
     /** Starts the API server and the operator from {@code target/quarkus-app}; the agent runs as host processes. */
     public static LabSession start(Path work) throws IOException, InterruptedException {

@@ -96,11 +96,7 @@ class ShippedScenariosIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("scenarios")
     void theOperatorWritesTheExpectedReason(Path file) throws Exception {
-        if (ran > 0 && ran % LabSession.SCENARIOS_PER_SESSION == 0) {
-            session.close();
-            session = image == null ? LabSession.start(WORK) : LabSession.startWithContainers(WORK, image);
-        }
-        ran++;
+        session = session.forScenario(ran++);
         Scenario s = ScenarioParser.parse(file);
         ScenarioRunner.Result r = session.runner().run(s);
         System.out.print(session.getPeers(s));

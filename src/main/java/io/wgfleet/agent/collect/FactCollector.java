@@ -263,30 +263,23 @@ public final class FactCollector {
                 devices.add(r.device());
             }
         }
-        for (String dev : devices) {
-            for (IpJsonParser.LinkAddress a : addrs) {
-                if (!a.interfaceName().equals(dev)) {
-                    continue;
-                }
-                IpAddress ip = IpAddress.parse(a.cidr().substring(0, a.cidr().indexOf('/')));
-                if (ip.isCgnat()) {
-                    spec.getNatFindings().add(new NatFinding(dev, a.cidr(), "CGNAT"));
-                } else if (ip.isPrivate()) {
-                    spec.getNatFindings().add(new NatFinding(dev, a.cidr(), "Private"));
-                }
-            }
-        }
+        devices.forEach(dev -> natSigns(dev, addrs, true, spec));
         // on the way out only a CGNAT address is a sign: a private address behind a default route
         // is every cloud VM's, and says nothing about whether inbound is forwarded
-        for (String dev : defaultDevices) {
-            if (devices.contains(dev)) {
+        defaultDevices.stream().filter(dev -> !devices.contains(dev)).forEach(dev -> natSigns(dev, addrs, false, spec));
+    }
+
+    /** The NAT signs in the addresses of {@code dev}: a CGNAT address, and a private one when {@code privateCounts}. */
+    private static void natSigns(String dev, List<IpJsonParser.LinkAddress> addrs, boolean privateCounts, WireGuardNodeReportSpec spec) {
+        for (IpJsonParser.LinkAddress a : addrs) {
+            if (!a.interfaceName().equals(dev)) {
                 continue;
             }
-            for (IpJsonParser.LinkAddress a : addrs) {
-                if (a.interfaceName().equals(dev) && a.cidr().indexOf(':') < 0
-                        && IpAddress.parse(a.cidr().substring(0, a.cidr().indexOf('/'))).isCgnat()) {
-                    spec.getNatFindings().add(new NatFinding(dev, a.cidr(), "CGNAT"));
-                }
+            IpAddress ip = IpAddress.parse(a.cidr().substring(0, a.cidr().indexOf('/')));
+            if (ip.isCgnat()) {
+                spec.getNatFindings().add(new NatFinding(dev, a.cidr(), "CGNAT"));
+            } else if (privateCounts && ip.isPrivate()) {
+                spec.getNatFindings().add(new NatFinding(dev, a.cidr(), "Private"));
             }
         }
     }

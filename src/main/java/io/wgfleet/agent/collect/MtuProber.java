@@ -157,7 +157,7 @@ public final class MtuProber {
             }
             if (Boolean.FALSE.equals(passed)) {
                 MtuProbe m = e.getKey();
-                m.setControlPayload(controlToRepeat(m));
+                m.setControlPayload(m.getLargestPassingPayload());
                 m.setControlPassed(false);
             }
         }
@@ -166,11 +166,7 @@ public final class MtuProber {
     /** True when either of two DF pings of {@code size} is answered; throws when ping is unusable. */
     private boolean answeredTwice(String address, int size, Duration wait) throws InterruptedException, PingUnusable {
         for (int i = 0; i < 2; i++) {
-            CommandResult r = runner.run(NodeCommands.pingDontFragment(address, size, wait), Duration.ofSeconds(5));
-            if (r.exitCode() != 0 && r.exitCode() != 1) {
-                throw new PingUnusable();
-            }
-            if (PingParser.replied(r.stdout())) {
+            if (replied(runner.run(NodeCommands.pingDontFragment(address, size, wait), Duration.ofSeconds(5)))) {
                 return true;
             }
         }
@@ -326,6 +322,10 @@ public final class MtuProber {
         } catch (ExecutionException e) {
             throw new PingUnusable();
         }
+        return replied(r);
+    }
+
+    private static boolean replied(CommandResult r) throws PingUnusable {
         if (r.exitCode() != 0 && r.exitCode() != 1) {
             throw new PingUnusable();
         }

@@ -135,7 +135,7 @@ public class RoundCoordinator {
                 boolean own = cluster.node(n).map(node -> NodeTargets.targets(peer.getSpec(), node)).orElse(false);
                 Instant from = trigger;
                 List<Job> cached = jobsOf(n);
-                Optional<Instant> started = java.util.stream.Stream.concat(cached.stream(), state.notYetCached(n, cached).stream())
+                Optional<Instant> started = java.util.stream.Stream.concat(cached.stream(), state.justLaunched(n, cached).stream())
                         .filter(j -> n.equals(DiagnosticJobs.node(j)) && (!own || DiagnosticJobs.probes(j, key))
                                 && (request == null || DiagnosticJobs.serves(j, key, request)))
                         .map(j -> DiagnosticJobs.startedAt(j).orElse(null))

@@ -82,7 +82,7 @@ final class RoundQueue {
         if (key.isEmpty()) {
             return false;
         }
-        Set<String> covering = batches.containsKey(key) ? key : covering(key);
+        Set<String> covering = covering(key);
         if (covering != null) {
             join(batches.get(covering), since, urgent, now);
             return false;
@@ -112,7 +112,7 @@ final class RoundQueue {
         b.urgent |= urgent;
     }
 
-    /** A queued batch whose nodes include all of {@code key}, or null. */
+    /** A queued batch whose nodes include all of {@code key} (the batch of {@code key} itself too), or null. */
     private Set<String> covering(Set<String> key) {
         for (Set<String> other : keysOfNode.getOrDefault(key.iterator().next(), Set.of())) {
             if (other.containsAll(key)) {

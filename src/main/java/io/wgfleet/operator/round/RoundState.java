@@ -66,7 +66,7 @@ final class RoundState {
      * The Job we created on the node a moment ago, as sent, while the cache does not hold it
      * yet: whoever asks what the node's Jobs are must not miss it because a watch lags.
      */
-    Optional<Job> notYetCached(String node, List<Job> jobsOfNode) {
+    Optional<Job> justLaunched(String node, List<Job> jobsOfNode) {
         forgetLaunchedOnceCached(node, jobsOfNode);
         Launched l = launched.get(node);
         if (l == null || l.job() == null || l.at().isBefore(clock.instant().minus(NOT_YET_CACHED_FOR_AT_MOST))) {
