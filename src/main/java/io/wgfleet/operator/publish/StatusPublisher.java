@@ -92,7 +92,9 @@ public class StatusPublisher {
             // stored status is our own last one while the cache lags it: the cache's older one
             // would give the round's verdict conditions whose lastTransitionTime moves.
             decided.put(uid, withRound(newer(peer.getStatus(), decided.get(uid)), next.getDiagnosisRound()));
-        } else if (write || interim) {
+        } else if (write || interim || justWritten) {
+            // just written: the cache may still show an older status, and a reconcile built on
+            // that would merge the verdict afresh and move every lastTransitionTime
             decided.put(uid, next);
         } else {
             decided.remove(uid);

@@ -96,6 +96,23 @@ class StatusPublisherTest {
         assertThat(base.getDiagnosisRound().getRequestedAt()).as("with the round that runs").isEqualTo("2026-12-02T03:00:05Z");
     }
 
+    /** CI's FaultsIT saw a verdict's lastTransitionTime move 1 s after it was written, Ready True all along. */
+    @Test
+    void aReconcileThatDecidesWhatWasJustWrittenKeepsItAsTheBaseWhileTheCacheLags() {
+        WireGuardPeerStatus before = status("Unknown", "DiagnosticPending");
+        WireGuardPeerStatus connected = status("True", "Connected");
+        connected.getConditions().get(0).setLastTransitionTime("2026-12-02T03:00:00Z");
+        before.setDiagnosisRound(round("2026-12-02T02:59:50Z"));
+        connected.setDiagnosisRound(round("2026-12-02T02:59:50Z"));
+        publisher.publish(peer(before), connected, "Connected", false, now);
+        publisher.written(peer(before), connected);
+        assertThat(publisher.publish(peer(before), connected, "Connected", false, now.plusSeconds(1))).as("just written").isFalse();
+
+        WireGuardPeerStatus base = publisher.previous(peer(before));
+        assertThat(base.getConditions().get(0).getStatus()).as("the status we wrote, not the cache's older one").isEqualTo("True");
+        assertThat(base.getConditions().get(0).getLastTransitionTime()).isEqualTo("2026-12-02T03:00:00Z");
+    }
+
     static io.wgfleet.api.v1alpha1.DiagnosisRound round(String requestedAt) {
         io.wgfleet.api.v1alpha1.DiagnosisRound r = new io.wgfleet.api.v1alpha1.DiagnosisRound();
         r.setRequestedAt(requestedAt);
