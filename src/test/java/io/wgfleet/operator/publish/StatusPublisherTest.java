@@ -80,11 +80,7 @@ class StatusPublisherTest {
     @Test
     void aRoundStartedWhileTheCacheLagsOurWriteKeepsTheStatusWeWrote() {
         WireGuardPeerStatus before = status("Unknown", "DiagnosticPending");
-        WireGuardPeerStatus connected = status("True", "Connected");
-        connected.getConditions().get(0).setLastTransitionTime("2026-12-02T03:00:00Z");
-        connected.setDiagnosisRound(round("2026-12-02T02:59:50Z"));
-        publisher.publish(peer(before), connected, "Connected", false, now);
-        publisher.written(peer(before), connected);
+        connectedWrittenOver(before);
 
         WireGuardPeerStatus recheck = status("True", "Connected");
         recheck.setDiagnosisRound(round("2026-12-02T03:00:05Z"));
@@ -100,17 +96,23 @@ class StatusPublisherTest {
     @Test
     void aReconcileThatDecidesWhatWasJustWrittenKeepsItAsTheBaseWhileTheCacheLags() {
         WireGuardPeerStatus before = status("Unknown", "DiagnosticPending");
-        WireGuardPeerStatus connected = status("True", "Connected");
-        connected.getConditions().get(0).setLastTransitionTime("2026-12-02T03:00:00Z");
         before.setDiagnosisRound(round("2026-12-02T02:59:50Z"));
-        connected.setDiagnosisRound(round("2026-12-02T02:59:50Z"));
-        publisher.publish(peer(before), connected, "Connected", false, now);
-        publisher.written(peer(before), connected);
+        WireGuardPeerStatus connected = connectedWrittenOver(before);
         assertThat(publisher.publish(peer(before), connected, "Connected", false, now.plusSeconds(1))).as("just written").isFalse();
 
         WireGuardPeerStatus base = publisher.previous(peer(before));
         assertThat(base.getConditions().get(0).getStatus()).as("the status we wrote, not the cache's older one").isEqualTo("True");
         assertThat(base.getConditions().get(0).getLastTransitionTime()).isEqualTo("2026-12-02T03:00:00Z");
+    }
+
+    /** Our verdict (Connected since 03:00:00, round 02:59:50), written while the cache still shows {@code cached}. */
+    private WireGuardPeerStatus connectedWrittenOver(WireGuardPeerStatus cached) {
+        WireGuardPeerStatus connected = status("True", "Connected");
+        connected.getConditions().get(0).setLastTransitionTime("2026-12-02T03:00:00Z");
+        connected.setDiagnosisRound(round("2026-12-02T02:59:50Z"));
+        publisher.publish(peer(cached), connected, "Connected", false, now);
+        publisher.written(peer(cached), connected);
+        return connected;
     }
 
     static io.wgfleet.api.v1alpha1.DiagnosisRound round(String requestedAt) {
